@@ -1,0 +1,5 @@
+import { Init1764400000000 } from './migrations/1764400000000-init';
+
+export const SCHEMA = 'audit';
+export const ENTITIES = [];
+export const MIGRATIONS = [Init1764400000000];

@@ -1,0 +1,16 @@
+import { inboxTableSql, outboxTableSql } from '@carevault/platform';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+export class Init1764400000000 implements MigrationInterface {
+  name = 'Init1764400000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    for (const sql of [...outboxTableSql('audit'), ...inboxTableSql('audit')]) await q.query(sql);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP TABLE IF EXISTS "audit"."inbox"');
+    await q.query('DROP TABLE IF EXISTS "audit"."outbox"');
+    await q.query('DROP FUNCTION IF EXISTS "audit"."outbox_notify"()');
+  }
+}

@@ -1,0 +1,3 @@
+import { BaseEnv } from '@carevault/platform';
+
+export class ConsentEnv extends BaseEnv {}

@@ -1,0 +1,25 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { PlatformModule, STREAMS } from '@carevault/platform';
+import type { Logger } from 'pino';
+import type { PartnerPushEnv } from './config';
+import { ENTITIES, MIGRATIONS } from './database';
+
+@Module({})
+export class AppModule {
+  static register(config: PartnerPushEnv, logger: Logger): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        PlatformModule.forService({
+          service: 'partner-push',
+          config,
+          logger,
+          entities: ENTITIES,
+          migrations: MIGRATIONS,
+          streams: [STREAMS.events, STREAMS.audit],
+          outbox: true,
+        }),
+      ],
+    };
+  }
+}

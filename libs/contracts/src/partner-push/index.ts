@@ -1,0 +1,9 @@
+// Subjects are a contract between services: renaming one needs a migration plan (a new vN+1 subject).
+
+/** Request/reply subjects of the partner-push service, with their request and response types. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface PartnerPushRpc {}
+
+/** Events the partner-push service publishes, by subject. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface PartnerPushEvents {}
