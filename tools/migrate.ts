@@ -1,17 +1,14 @@
 // Runs every service's committed migrations against DATABASE_URL (creating the database if missing).
 import 'reflect-metadata';
+import { NATS_SERVICES } from '@carevault/contracts';
 import { ensureDatabase, runMigrations, type MigrationSet } from '@carevault/platform';
-import * as audit from '../apps/audit/src/database';
-import * as connectRequest from '../apps/connect-request/src/database';
-import * as consent from '../apps/consent/src/database';
-import * as identity from '../apps/identity/src/database';
-import * as partnerPush from '../apps/partner-push/src/database';
-import * as recordStore from '../apps/record-store/src/database';
 
-export const ALL_MIGRATIONS: MigrationSet[] = [identity, consent, connectRequest, recordStore, audit, partnerPush].map((m) => ({
-  schema: m.SCHEMA,
-  migrations: m.MIGRATIONS,
-}));
+/** Each service owns its migrations (apps/<service>/src/database.ts); this tool only runs them all, in order. */
+export const ALL_MIGRATIONS: MigrationSet[] = NATS_SERVICES.map((service) => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const m = require(`../apps/${service}/src/database`) as { SCHEMA: string; MIGRATIONS: MigrationSet['migrations'] };
+  return { schema: m.SCHEMA, migrations: m.MIGRATIONS };
+});
 
 function masked(url: string): string {
   const u = new URL(url);

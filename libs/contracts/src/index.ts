@@ -9,6 +9,7 @@ import type { RecordStoreEvents, RecordStoreRpc } from './record-store';
 export * from './common/envelope';
 export * from './common/errors';
 export * from './common/health';
+export * from './common/http-problem';
 export * from './common/fhir';
 export * from './audit';
 export * from './connect-request';
