@@ -3,6 +3,7 @@ import { PlatformModule, STREAMS } from '@carevault/platform';
 import type { Logger } from 'pino';
 import type { ConsentEnv } from './config';
 import { ENTITIES, MIGRATIONS } from './database';
+import { GrantsModule } from './grants/grants.module';
 
 @Module({})
 export class AppModule {
@@ -19,6 +20,7 @@ export class AppModule {
           streams: [STREAMS.events, STREAMS.audit],
           outbox: true,
         }),
+        GrantsModule,
       ],
     };
   }
