@@ -1,8 +1,12 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule, STREAMS } from '@carevault/platform';
 import type { Logger } from 'pino';
+import { ApplicationsModule } from './applications/applications.module';
 import type { IdentityEnv } from './config';
 import { ENTITIES, MIGRATIONS } from './database';
+import { PersonsModule } from './persons/persons.module';
+import { RecordsModule } from './records/records.module';
+import { SessionsModule } from './sessions/sessions.module';
 
 @Module({})
 export class AppModule {
@@ -19,6 +23,10 @@ export class AppModule {
           streams: [STREAMS.events, STREAMS.audit],
           outbox: true,
         }),
+        PersonsModule,
+        SessionsModule,
+        RecordsModule,
+        ApplicationsModule,
       ],
     };
   }

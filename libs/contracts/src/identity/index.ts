@@ -1,9 +1,72 @@
 // Subjects are a contract between services: renaming one needs a migration plan (a new vN+1 subject).
+import type {
+  GetApplicationByClientIdRequest,
+  GetApplicationByClientIdResponse,
+  GetApplicationRequest,
+  GetApplicationResponse,
+  GetRuleSetRequest,
+  GetRuleSetResponse,
+  GetWebhookConfigRequest,
+  GetWebhookConfigResponse,
+  RegisterApplicationRequest,
+  RegisterApplicationResponse,
+  ReplaceRulesRequest,
+  ReplaceRulesResponse,
+  RotateSecretRequest,
+  RotateSecretResponse,
+  VerifyClientSecretRequest,
+  VerifyClientSecretResponse,
+} from './applications';
+import type { ApplicationRegisteredEvent, RuleSetChangedEvent, SessionEndedEvent } from './events';
+import type {
+  ResolveSessionRequest,
+  ResolveSessionResponse,
+  SignInRequest,
+  SignInResponse,
+  SignOutRequest,
+  SignOutResponse,
+  SignUpRequest,
+  SignUpResponse,
+} from './persons';
+import type {
+  AddRecordRequest,
+  AddRecordResponse,
+  IsCustodianRequest,
+  IsCustodianResponse,
+  ListRecordsRequest,
+  ListRecordsResponse,
+} from './records';
+import { type IdentityCmd, type IdentityEvt } from './subjects';
+
+export * from './applications';
+export * from './events';
+export * from './persons';
+export * from './records';
+export * from './rules';
+export * from './subjects';
 
 /** Request/reply subjects of the identity service, with their request and response types. */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface IdentityRpc {}
+export interface IdentityRpc {
+  [IdentityCmd.SignUp]: { request: SignUpRequest; response: SignUpResponse };
+  [IdentityCmd.SignIn]: { request: SignInRequest; response: SignInResponse };
+  [IdentityCmd.SignOut]: { request: SignOutRequest; response: SignOutResponse };
+  [IdentityCmd.ResolveSession]: { request: ResolveSessionRequest; response: ResolveSessionResponse };
+  [IdentityCmd.ListRecords]: { request: ListRecordsRequest; response: ListRecordsResponse };
+  [IdentityCmd.AddRecord]: { request: AddRecordRequest; response: AddRecordResponse };
+  [IdentityCmd.IsCustodian]: { request: IsCustodianRequest; response: IsCustodianResponse };
+  [IdentityCmd.RegisterApplication]: { request: RegisterApplicationRequest; response: RegisterApplicationResponse };
+  [IdentityCmd.GetApplication]: { request: GetApplicationRequest; response: GetApplicationResponse };
+  [IdentityCmd.ReplaceRules]: { request: ReplaceRulesRequest; response: ReplaceRulesResponse };
+  [IdentityCmd.RotateSecret]: { request: RotateSecretRequest; response: RotateSecretResponse };
+  [IdentityCmd.GetApplicationByClientId]: { request: GetApplicationByClientIdRequest; response: GetApplicationByClientIdResponse };
+  [IdentityCmd.VerifyClientSecret]: { request: VerifyClientSecretRequest; response: VerifyClientSecretResponse };
+  [IdentityCmd.GetRuleSet]: { request: GetRuleSetRequest; response: GetRuleSetResponse };
+  [IdentityCmd.GetWebhookConfig]: { request: GetWebhookConfigRequest; response: GetWebhookConfigResponse };
+}
 
-/** Events the identity service publishes, by subject. */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface IdentityEvents {}
+/** Events the identity service publishes, by subject (the envelope's `data`). */
+export interface IdentityEvents {
+  [IdentityEvt.SessionEnded]: SessionEndedEvent;
+  [IdentityEvt.ApplicationRegistered]: ApplicationRegisteredEvent;
+  [IdentityEvt.RuleSetChanged]: RuleSetChangedEvent;
+}
