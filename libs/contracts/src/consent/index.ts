@@ -16,7 +16,7 @@ import type {
   UpsertGrantRequest,
   UpsertGrantResponse,
 } from './grants';
-import { ConsentCmd, ConsentEvt } from './subjects';
+import { type ConsentCmd, type ConsentEvt } from './subjects';
 
 export * from './decisions';
 export * from './events';
