@@ -4,6 +4,8 @@ import {
   IdentityCmd,
   ResolveSessionRequest,
   type ResolveSessionResponse,
+  SessionStatusRequest,
+  type SessionStatusResponse,
   SignOutRequest,
   type SignOutResponse,
 } from '@carevault/contracts';
@@ -17,6 +19,11 @@ export class SessionsHandlers {
   @MessagePattern(IdentityCmd.ResolveSession)
   resolve(@Payload() dto: ResolveSessionRequest): Promise<ResolveSessionResponse> {
     return this.sessions.resolve(dto.token);
+  }
+
+  @MessagePattern(IdentityCmd.SessionStatus)
+  status(@Payload() dto: SessionStatusRequest): Promise<SessionStatusResponse> {
+    return this.sessions.status(dto.sessionId);
   }
 
   @MessagePattern(IdentityCmd.SignOut)

@@ -38,6 +38,16 @@ export class SessionsRepository {
     return r ? { sessionId: r.id, expiresAt: r.expires_at, personId: r.person_id, email: r.email, name: r.name } : null;
   }
 
+  /** Whether the session is active (not ended, not expired): checked by gateways for online tokens. */
+  async status(sessionId: string): Promise<{ active: boolean; expiresAt: Date | null }> {
+    const rows: Array<{ expires_at: Date; active: boolean }> = await this.dataSource.query(
+      `SELECT "expires_at", ("ended_at" IS NULL AND "expires_at" > now()) AS "active" FROM "identity"."sessions" WHERE "id" = $1`,
+      [sessionId],
+    );
+    const r = rows[0];
+    return r ? { active: r.active, expiresAt: r.expires_at } : { active: false, expiresAt: null };
+  }
+
   /** Ends the session if it is still active; null when it was unknown, expired or already ended. */
   async end(manager: EntityManager, tokenHash: Buffer): Promise<EndedSession | null> {
     const result: unknown = await manager.query(

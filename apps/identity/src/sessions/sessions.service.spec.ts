@@ -1,4 +1,4 @@
-import { ErrorCode, IdentityEvt } from '@carevault/contracts';
+import { ErrorCode, IdentityEvt, SESSION_INVALIDATION_SUBJECT } from '@carevault/contracts';
 import { DomainError, type OutboxWriter } from '@carevault/platform';
 import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -11,13 +11,15 @@ function setup(ttlHours = '12') {
   const repo = { insert: jest.fn().mockResolvedValue(undefined), findActive: jest.fn().mockResolvedValue(null), end: jest.fn().mockResolvedValue(null) };
   const outbox = { enqueue: jest.fn().mockResolvedValue([]) };
   const dataSource = { transaction: jest.fn((fn: (m: EntityManager) => unknown) => fn(manager)) };
+  const nc = { publish: jest.fn(), flush: jest.fn().mockResolvedValue(undefined) };
   const sut = new SessionsService(
     repo as unknown as SessionsRepository,
     outbox as unknown as OutboxWriter,
     dataSource as unknown as DataSource,
     { SESSION_TTL_HOURS: ttlHours },
+    nc,
   );
-  return { sut, repo, outbox };
+  return { sut, repo, outbox, nc };
 }
 const sha256 = (s: string) => createHash('sha256').update(s).digest();
 
@@ -75,10 +77,19 @@ describe(SessionsService.name, () => {
       });
     });
 
+    it('tells gateways to forget the session before answering', async () => {
+      const { sut, repo, nc } = setup();
+      repo.end.mockResolvedValue({ sessionId: 's-1', personId: 'p-1', endedAt: new Date() });
+      await sut.signOut('tok', null);
+      expect(nc.publish).toHaveBeenCalledWith(SESSION_INVALIDATION_SUBJECT, JSON.stringify({ sessionId: 's-1' }));
+      expect(nc.flush).toHaveBeenCalled();
+    });
+
     it('is idempotent: nothing to end, no event', async () => {
-      const { sut, outbox } = setup();
+      const { sut, outbox, nc } = setup();
       expect(await sut.signOut('tok', null)).toEqual({ ended: false, sessionId: null });
       expect(outbox.enqueue).not.toHaveBeenCalled();
+      expect(nc.publish).not.toHaveBeenCalled();
     });
   });
 });

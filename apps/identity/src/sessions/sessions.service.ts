@@ -7,9 +7,13 @@ import {
   type IssuedSession,
   type ResolveSessionResponse,
   type SessionEndedEvent,
+  SESSION_INVALIDATION_SUBJECT,
+  type SessionInvalidation,
+  type SessionStatusResponse,
   type SignOutResponse,
 } from '@carevault/contracts';
-import { DomainError, OutboxWriter, SERVICE_CONFIG } from '@carevault/platform';
+import { DomainError, NATS_CONNECTION, OutboxWriter, SERVICE_CONFIG } from '@carevault/platform';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { IdentityEnv } from '../config';
@@ -27,6 +31,7 @@ export class SessionsService {
     private readonly outbox: OutboxWriter,
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(SERVICE_CONFIG) config: Pick<IdentityEnv, 'SESSION_TTL_HOURS'>,
+    @Inject(NATS_CONNECTION) private readonly nc: Pick<NatsConnection, 'publish' | 'flush'>,
   ) {
     this.ttlMs = Number(config.SESSION_TTL_HOURS) * 3600_000;
   }
@@ -51,8 +56,13 @@ export class SessionsService {
   }
 
   /** Ends the session and publishes session-ended (same transaction) so that online tokens die with it. Idempotent. */
+  async status(sessionId: string): Promise<SessionStatusResponse> {
+    const s = await this.sessions.status(sessionId);
+    return { active: s.active, expiresAt: s.expiresAt ? s.expiresAt.toISOString() : null };
+  }
+
   async signOut(token: string, correlationId: string | null): Promise<SignOutResponse> {
-    return this.dataSource.transaction(async (manager) => {
+    const result = await this.dataSource.transaction(async (manager): Promise<SignOutResponse> => {
       const ended = await this.sessions.end(manager, hashSessionToken(token));
       if (!ended) return { ended: false, sessionId: null };
       await this.outbox.enqueue<SessionEndedEvent>(manager, {
@@ -63,5 +73,13 @@ export class SessionsService {
       });
       return { ended: true, sessionId: ended.sessionId };
     });
+    if (result.sessionId) {
+      // Gateways cache "session active" for online tokens: tell them before we answer, so that the
+      // very next call with a token of this session is refused (the flush orders it before our reply).
+      const msg: SessionInvalidation = { sessionId: result.sessionId };
+      this.nc.publish(SESSION_INVALIDATION_SUBJECT, JSON.stringify(msg));
+      await this.nc.flush();
+    }
+    return result;
   }
 }

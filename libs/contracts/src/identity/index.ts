@@ -26,6 +26,8 @@ import type {
   SignOutRequest,
   SignOutResponse,
   SignUpRequest,
+  SessionStatusRequest,
+  SessionStatusResponse,
   SignUpResponse,
 } from './persons';
 import type {
@@ -40,6 +42,7 @@ import { type IdentityCmd, type IdentityEvt } from './subjects';
 
 export * from './applications';
 export * from './events';
+export * from './oauth';
 export * from './persons';
 export * from './records';
 export * from './rules';
@@ -50,6 +53,7 @@ export interface IdentityRpc {
   [IdentityCmd.SignUp]: { request: SignUpRequest; response: SignUpResponse };
   [IdentityCmd.SignIn]: { request: SignInRequest; response: SignInResponse };
   [IdentityCmd.SignOut]: { request: SignOutRequest; response: SignOutResponse };
+  [IdentityCmd.SessionStatus]: { request: SessionStatusRequest; response: SessionStatusResponse };
   [IdentityCmd.ResolveSession]: { request: ResolveSessionRequest; response: ResolveSessionResponse };
   [IdentityCmd.ListRecords]: { request: ListRecordsRequest; response: ListRecordsResponse };
   [IdentityCmd.AddRecord]: { request: AddRecordRequest; response: AddRecordResponse };

@@ -1,4 +1,4 @@
-import { IsEmail, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsEmail, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
 
 export const PASSWORD_MIN_LENGTH = 10;
 
@@ -77,4 +77,15 @@ export interface ResolveSessionResponse {
   sessionId: string;
   person: PersonView;
   expiresAt: string;
+}
+
+/** Whether a sign-in session is still active (for online tokens bound to it). */
+export class SessionStatusRequest {
+  @IsUUID()
+  sessionId: string;
+}
+
+export interface SessionStatusResponse {
+  active: boolean;
+  expiresAt: string | null;
 }

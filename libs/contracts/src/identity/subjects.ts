@@ -6,6 +6,7 @@ export const IdentityCmd = {
   SignIn: 'identity.cmd.sign-in.v1',
   SignOut: 'identity.cmd.sign-out.v1',
   ResolveSession: 'identity.cmd.resolve-session.v1',
+  SessionStatus: 'identity.cmd.session-status.v1',
   ListRecords: 'identity.cmd.list-records.v1',
   AddRecord: 'identity.cmd.add-record.v1',
   IsCustodian: 'identity.cmd.is-custodian.v1',
@@ -32,3 +33,13 @@ export const IdentityEventType = {
   ApplicationRegistered: 'application.registered',
   RuleSetChanged: 'application.rule-set-changed',
 } as const;
+
+/**
+ * Core NATS (not JetStream) cache invalidation, published by identity after a sign-out commits and
+ * before it answers: gateways forget that the session was active. See docs/adr/001.
+ */
+export const SESSION_INVALIDATION_SUBJECT = 'identity.cache.session-ended.v1';
+
+export interface SessionInvalidation {
+  sessionId: string;
+}
