@@ -1,0 +1,21 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import type { Logger } from 'pino';
+import { AdminModule } from './admin/admin.module';
+import type { GatewayConfig } from './config';
+import { ProblemFilter } from './errors/problem.filter';
+import { HealthModule } from './health/health.module';
+import { CoreModule } from './nats/core.module';
+import { PartnerApiModule } from './partner-api/partner-api.module';
+import { PersonsModule } from './persons/persons.module';
+
+@Module({})
+export class AppModule {
+  static register(config: GatewayConfig, logger: Logger): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [CoreModule.register(config, logger), HealthModule, AdminModule, PersonsModule, PartnerApiModule],
+      providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
+    };
+  }
+}

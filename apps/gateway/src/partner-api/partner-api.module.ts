@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { AccessTokenVerifier } from './access-token.verifier';
+import { GrantsController } from './grants.controller';
+import { ItemsController } from './items.controller';
+import { PartnerAccessService } from './partner-access.service';
+
+@Module({
+  controllers: [ItemsController, GrantsController],
+  providers: [AccessTokenVerifier, PartnerAccessService],
+  exports: [PartnerAccessService, AccessTokenVerifier],
+})
+export class PartnerApiModule {}
