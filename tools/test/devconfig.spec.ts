@@ -2,7 +2,7 @@ import { createPrivateKey } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureSigningKey, generateSecret, isPrivateKeyPem, parsePort, serviceEnv, servicesNotUp, SERVICES } from '../../tools/lib/devconfig.cjs';
+import { ensureSigningKey, generateSecret, isPrivateKeyPem, parsePort, serviceEnv, servicesNotUp, SERVICES } from '../lib/devconfig.cjs';
 
 describe('development configuration of tools/start.mjs', () => {
   let dir: string;

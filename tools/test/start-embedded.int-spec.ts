@@ -6,9 +6,9 @@ import { chmodSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { checkNats, startNatsServer } from '../../tools/lib/nats.cjs';
-import { stopCluster } from '../../tools/lib/postgres.cjs';
-import { findExecutable, findFreePort, isRunning } from '../../tools/lib/proc.cjs';
+import { checkNats, startNatsServer } from '../lib/nats.cjs';
+import { stopCluster } from '../lib/postgres.cjs';
+import { findExecutable, findFreePort, isRunning } from '../lib/proc.cjs';
 
 interface Started {
   url: string;

@@ -4,7 +4,9 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { findFreePort, isPortFree, isRunning } from '../../tools/lib/proc.cjs';
+import { findFreePort, isPortFree, isRunning } from '../lib/proc.cjs';
+import { stopStaleNatsServer } from '../lib/nats.cjs';
+import { stopCluster } from '../lib/postgres.cjs';
 import { killGroup, makeFakeRoot, removeFakeRoot, runStart, type StartRun } from './fixtures/fake-root';
 
 const LOCAL_PG = process.env.TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/postgres';
@@ -42,8 +44,6 @@ describe('tools/start.mjs', () => {
 
   afterAll(async () => {
     // Whatever a failed test left: the embedded PostgreSQL and nats-server run in sessions of their own.
-    const { stopCluster } = require('../../tools/lib/postgres.cjs');
-    const { stopStaleNatsServer } = require('../../tools/lib/nats.cjs');
     await stopCluster(join(root, '.data/postgres')).catch(() => undefined);
     await stopStaleNatsServer(join(root, '.data/nats-server.pid'), join(root, '.data/nats')).catch(() => undefined);
     removeFakeRoot(root);

@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { formatDuration, formatLogLine, formatPinoEntry, forEachLine, makePrefix, maskUrl, parsePinoLine } from '../../tools/lib/output.cjs';
+import { formatDuration, formatLogLine, formatPinoEntry, forEachLine, makePrefix, maskUrl, parsePinoLine } from '../lib/output.cjs';
 
 describe('output helpers of tools/start.mjs', () => {
   describe('maskUrl', () => {

@@ -13,9 +13,9 @@ import {
   readPidFile,
   stopListedProcesses,
   stopPid,
-} from '../../tools/lib/proc.cjs';
-import { isPostmasterOf, stopStalePostgres } from '../../tools/lib/postgres.cjs';
-import { protocolReader } from '../../tools/lib/nats.cjs';
+} from '../lib/proc.cjs';
+import { isPostmasterOf, stopStalePostgres } from '../lib/postgres.cjs';
+import { protocolReader } from '../lib/nats.cjs';
 
 /** A sleeping node process whose command line carries a marker, like a server of ours would. */
 function sleeper(marker: string): ChildProcess {
