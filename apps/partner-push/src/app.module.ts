@@ -1,8 +1,12 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule, STREAMS } from '@carevault/platform';
 import type { Logger } from 'pino';
-import type { PartnerPushEnv } from './config';
+import { DELIVERY_SETTINGS, type PartnerPushEnv, deliverySettings } from './config';
 import { ENTITIES, MIGRATIONS } from './database';
+import { EventsModule } from './events/events.module';
+
+@Module({})
+class SettingsModule {}
 
 @Module({})
 export class AppModule {
@@ -16,9 +20,15 @@ export class AppModule {
           logger,
           entities: ENTITIES,
           migrations: MIGRATIONS,
-          streams: [STREAMS.events, STREAMS.audit],
-          outbox: true,
+          streams: [STREAMS.events],
         }),
+        {
+          module: SettingsModule,
+          global: true,
+          providers: [{ provide: DELIVERY_SETTINGS, useValue: deliverySettings(config) }],
+          exports: [DELIVERY_SETTINGS],
+        },
+        EventsModule,
       ],
     };
   }

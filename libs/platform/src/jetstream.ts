@@ -59,6 +59,8 @@ export interface ConsumerOptions {
   /** When given, the handler runs in a transaction that first records the event id: a repeat is acked and skipped. */
   inbox?: InboxOptions;
   deadLetterStream?: StreamSpec;
+  /** With `inbox`: at most this many waiting messages share one transaction (default 100). */
+  batchSize?: number;
   logger: Logger;
   handler: (event: EventEnvelope, ctx: { subject: string; deliveryCount: number; manager?: EntityManager }) => Promise<void>;
 }
@@ -149,10 +151,71 @@ export async function startDurableConsumer(nc: NatsConnection, o: ConsumerOption
     }
   };
 
-  const loop = (async () => {
+  /**
+   * Messages that arrived while a transaction was running are handled together in the next one: one
+   * commit (one WAL flush) for the batch instead of one per message, in stream order. A batch that
+   * fails is retried message by message, so one bad event cannot hold back the others.
+   */
+  const handleBatch = async (batch: JsMsg[]): Promise<void> => {
+    if (!o.inbox || batch.length === 1) {
+      for (const m of batch) await handle(m);
+      return;
+    }
+    const parsed: Array<{ m: JsMsg; event: EventEnvelope }> = [];
+    for (const m of batch) {
+      try {
+        const event = m.json<EventEnvelope>();
+        if (typeof event?.eventId !== 'string') throw new Error('no eventId');
+        parsed.push({ m, event });
+      } catch {
+        await handle(m); // dead-letters it
+      }
+    }
+    const { dataSource, schema } = o.inbox;
+    try {
+      await dataSource.transaction(async (manager) => {
+        for (const { m, event } of parsed) {
+          const fresh: unknown[] = await manager.query(
+            `INSERT INTO "${schema}"."inbox" ("consumer", "event_id") VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`,
+            [o.durable, event.eventId],
+          );
+          if (fresh.length > 0) await o.handler(event, { subject: m.subject, deliveryCount: m.info.deliveryCount, manager });
+        }
+      });
+    } catch {
+      for (const { m } of parsed) await handle(m);
+      return;
+    }
+    // The inbox makes a lost ack harmless (the redelivery is skipped), so no need to wait for each.
+    for (const { m } of parsed) m.ack();
+    processed += parsed.length;
+  };
+
+  const queue: JsMsg[] = [];
+  let wake: (() => void) | undefined;
+  let readerDone = false;
+  const maxBatch = o.batchSize ?? 100;
+  const reader = (async () => {
     for await (const m of messages) {
+      queue.push(m);
+      wake?.();
+      // Back-pressure: do not pull far ahead of what the handler can commit within ack_wait.
+      while (queue.length >= maxBatch * 4 && !stopped) await new Promise((r) => setTimeout(r, 5));
       if (stopped) break;
-      await handle(m);
+    }
+    readerDone = true;
+    wake?.();
+  })();
+  const loop = (async () => {
+    for (;;) {
+      if (queue.length === 0) {
+        if (readerDone || stopped) break;
+        await new Promise<void>((r) => (wake = r));
+        wake = undefined;
+        continue;
+      }
+      if (stopped) break;
+      await handleBatch(queue.splice(0, maxBatch));
     }
   })();
 
@@ -162,7 +225,10 @@ export async function startDurableConsumer(nc: NatsConnection, o: ConsumerOption
     },
     async stop() {
       stopped = true;
+      wake?.();
       await messages.close().catch(() => undefined);
+      await reader.catch(() => undefined);
+      wake?.();
       await loop.catch(() => undefined);
     },
   };
