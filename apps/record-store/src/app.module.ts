@@ -1,8 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule, STREAMS } from '@carevault/platform';
 import type { Logger } from 'pino';
+import { AccessModule } from './access/access.module';
 import type { RecordStoreEnv } from './config';
 import { ENTITIES, MIGRATIONS } from './database';
+import { ItemsModule } from './items/items.module';
 
 @Module({})
 export class AppModule {
@@ -19,6 +21,8 @@ export class AppModule {
           streams: [STREAMS.events, STREAMS.audit],
           outbox: true,
         }),
+        AccessModule,
+        ItemsModule,
       ],
     };
   }

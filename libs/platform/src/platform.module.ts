@@ -1,4 +1,4 @@
-import { type DynamicModule, Inject, Injectable, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { type BeforeApplicationShutdown, type DynamicModule, Inject, Injectable, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { type ServiceName } from '@carevault/contracts';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import { jetstream } from '@nats-io/jetstream';
@@ -35,7 +35,7 @@ export async function connectNats(servers: string, name: string): Promise<NatsCo
 }
 
 @Injectable()
-class PlatformLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+class PlatformLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private relay?: OutboxRelay;
   private healthServer?: Server;
 
@@ -66,8 +66,12 @@ class PlatformLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
     }
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** The relay needs the database: stop it before TypeORM closes the pool. */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.relay?.stop();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
     this.healthServer?.close();
     await this.nc.drain().catch(() => undefined);
   }
