@@ -6,6 +6,7 @@ import type { GatewayConfig } from './config';
 import { ProblemFilter } from './errors/problem.filter';
 import { HealthModule } from './health/health.module';
 import { CoreModule } from './nats/core.module';
+import { OAuthModule } from './oauth/oauth.module';
 import { PartnerApiModule } from './partner-api/partner-api.module';
 import { PersonsModule } from './persons/persons.module';
 
@@ -14,7 +15,7 @@ export class AppModule {
   static register(config: GatewayConfig, logger: Logger): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.register(config, logger), HealthModule, AdminModule, PersonsModule, PartnerApiModule],
+      imports: [CoreModule.register(config, logger), HealthModule, AdminModule, PersonsModule, PartnerApiModule, OAuthModule.register(config)],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
     };
   }

@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule, STREAMS } from '@carevault/platform';
 import type { Logger } from 'pino';
 import { ApplicationsModule } from './applications/applications.module';
+import { OAuthStoreModule } from './oauth-store/oauth-store.module';
 import type { IdentityEnv } from './config';
 import { ENTITIES, MIGRATIONS } from './database';
 import { PersonsModule } from './persons/persons.module';
@@ -27,6 +28,7 @@ export class AppModule {
         SessionsModule,
         RecordsModule,
         ApplicationsModule,
+        OAuthStoreModule,
       ],
     };
   }

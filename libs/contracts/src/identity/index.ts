@@ -19,6 +19,24 @@ import type {
 } from './applications';
 import type { ApplicationRegisteredEvent, RuleSetChangedEvent, SessionEndedEvent } from './events';
 import type {
+  OAuthConsumeRequest,
+  OAuthConsumeResponse,
+  OAuthDestroyRequest,
+  OAuthDestroyResponse,
+  OAuthFindByUidRequest,
+  OAuthFindByUserCodeRequest,
+  OAuthFindRequest,
+  OAuthFindResponse,
+  OAuthJtiStatusRequest,
+  OAuthJtiStatusResponse,
+  OAuthRevokeByGrantIdRequest,
+  OAuthRevokeByGrantIdResponse,
+  OAuthRevokeJtiRequest,
+  OAuthRevokeJtiResponse,
+  OAuthUpsertRequest,
+  OAuthUpsertResponse,
+} from './oauth';
+import type {
   ResolveSessionRequest,
   ResolveSessionResponse,
   SignInRequest,
@@ -66,6 +84,15 @@ export interface IdentityRpc {
   [IdentityCmd.VerifyClientSecret]: { request: VerifyClientSecretRequest; response: VerifyClientSecretResponse };
   [IdentityCmd.GetRuleSet]: { request: GetRuleSetRequest; response: GetRuleSetResponse };
   [IdentityCmd.GetWebhookConfig]: { request: GetWebhookConfigRequest; response: GetWebhookConfigResponse };
+  [IdentityCmd.OAuthUpsert]: { request: OAuthUpsertRequest; response: OAuthUpsertResponse };
+  [IdentityCmd.OAuthFind]: { request: OAuthFindRequest; response: OAuthFindResponse };
+  [IdentityCmd.OAuthFindByUserCode]: { request: OAuthFindByUserCodeRequest; response: OAuthFindResponse };
+  [IdentityCmd.OAuthFindByUid]: { request: OAuthFindByUidRequest; response: OAuthFindResponse };
+  [IdentityCmd.OAuthConsume]: { request: OAuthConsumeRequest; response: OAuthConsumeResponse };
+  [IdentityCmd.OAuthDestroy]: { request: OAuthDestroyRequest; response: OAuthDestroyResponse };
+  [IdentityCmd.OAuthRevokeByGrantId]: { request: OAuthRevokeByGrantIdRequest; response: OAuthRevokeByGrantIdResponse };
+  [IdentityCmd.OAuthRevokeJti]: { request: OAuthRevokeJtiRequest; response: OAuthRevokeJtiResponse };
+  [IdentityCmd.OAuthJtiStatus]: { request: OAuthJtiStatusRequest; response: OAuthJtiStatusResponse };
 }
 
 /** Events the identity service publishes, by subject (the envelope's `data`). */

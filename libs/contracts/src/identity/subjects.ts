@@ -18,6 +18,15 @@ export const IdentityCmd = {
   VerifyClientSecret: 'identity.cmd.verify-client-secret.v1',
   GetRuleSet: 'identity.cmd.get-rule-set.v1',
   GetWebhookConfig: 'identity.cmd.get-webhook-config.v1',
+  OAuthUpsert: 'identity.cmd.oauth-upsert.v1',
+  OAuthFind: 'identity.cmd.oauth-find.v1',
+  OAuthFindByUserCode: 'identity.cmd.oauth-find-by-user-code.v1',
+  OAuthFindByUid: 'identity.cmd.oauth-find-by-uid.v1',
+  OAuthConsume: 'identity.cmd.oauth-consume.v1',
+  OAuthDestroy: 'identity.cmd.oauth-destroy.v1',
+  OAuthRevokeByGrantId: 'identity.cmd.oauth-revoke-by-grant-id.v1',
+  OAuthRevokeJti: 'identity.cmd.oauth-revoke-jti.v1',
+  OAuthJtiStatus: 'identity.cmd.oauth-jti-status.v1',
 } as const;
 
 /** Events the identity service publishes through its outbox to JetStream (stream CAREVAULT_EVENTS). */
@@ -43,3 +52,9 @@ export const SESSION_INVALIDATION_SUBJECT = 'identity.cache.session-ended.v1';
 export interface SessionInvalidation {
   sessionId: string;
 }
+
+/**
+ * Core NATS (not JetStream), published by identity after an access token's jti was denylisted
+ * (revocation, refresh-token or code reuse): gateways refuse that token from then on. See TokenRevocation.
+ */
+export const TOKEN_REVOCATION_SUBJECT = 'identity.cache.token-revoked.v1';

@@ -1,0 +1,79 @@
+import { ErrorCode, IdentityCmd } from '@carevault/contracts';
+import { randomUUID } from 'node:crypto';
+import { type IdentityHarness, rpcError, startIdentity } from '../../test/identity-harness';
+
+describe('identity: OAuth store (real PostgreSQL, private NATS)', () => {
+  let h: IdentityHarness;
+  const id = () => randomUUID().replace(/-/g, '');
+
+  beforeAll(async () => {
+    h = await startIdentity();
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it('stores a payload and finds it by id, uid and user code, indexing grant, uid and user code', async () => {
+    const [code, uid, grantId] = [id(), id(), id()];
+    await h.rpc.request(IdentityCmd.OAuthUpsert, { model: 'DeviceCode', id: code, payload: { grantId, uid, userCode: 'ABCD-EFGH', nested: { a: [1, 2] } }, expiresIn: 600 });
+    const expected = { payload: { grantId, uid, userCode: 'ABCD-EFGH', nested: { a: [1, 2] } } };
+    expect(await h.rpc.request(IdentityCmd.OAuthFind, { model: 'DeviceCode', id: code })).toEqual(expected);
+    expect(await h.rpc.request(IdentityCmd.OAuthFindByUid, { model: 'DeviceCode', uid })).toEqual(expected);
+    expect(await h.rpc.request(IdentityCmd.OAuthFindByUserCode, { model: 'DeviceCode', userCode: 'ABCD-EFGH' })).toEqual(expected);
+    expect(await h.rpc.request(IdentityCmd.OAuthFind, { model: 'AuthorizationCode', id: code })).toEqual({ payload: null });
+    const [row] = await h.sql<{ grant_id: string; seconds: number }>(
+      `SELECT grant_id, extract(epoch FROM expires_at - now())::int AS seconds FROM identity.oauth_objects WHERE model = 'DeviceCode' AND id = $1`,
+      [code],
+    );
+    expect(row).toMatchObject({ grant_id: grantId });
+    expect(row!.seconds).toBeGreaterThan(590);
+  });
+
+  it('does not find an expired object', async () => {
+    const code = id();
+    await h.rpc.request(IdentityCmd.OAuthUpsert, { model: 'AuthorizationCode', id: code, payload: {}, expiresIn: 60 });
+    await h.sql(`UPDATE identity.oauth_objects SET expires_at = now() - interval '1 second' WHERE id = $1`, [code]);
+    expect(await h.rpc.request(IdentityCmd.OAuthFind, { model: 'AuthorizationCode', id: code })).toEqual({ payload: null });
+  });
+
+  it('consume is atomic: of 10 racing consumes exactly one wins, and find shows `consumed`', async () => {
+    const token = id();
+    await h.rpc.request(IdentityCmd.OAuthUpsert, { model: 'RefreshToken', id: token, payload: { grantId: id() }, expiresIn: 3600 });
+    const results = await Promise.all(Array.from({ length: 10 }, () => h.rpc.request(IdentityCmd.OAuthConsume, { model: 'RefreshToken', id: token })));
+    expect(results.filter((r) => r.consumed)).toHaveLength(1);
+    const found = await h.rpc.request(IdentityCmd.OAuthFind, { model: 'RefreshToken', id: token });
+    expect(found.payload?.consumed).toEqual(expect.any(Number));
+    await h.rpc.request(IdentityCmd.OAuthUpsert, { model: 'RefreshToken', id: token, payload: { grantId: 'x' }, expiresIn: 3600 });
+    expect((await h.rpc.request(IdentityCmd.OAuthFind, { model: 'RefreshToken', id: token })).payload?.consumed).toEqual(expect.any(Number));
+  });
+
+  it('revokes by grant id per model; with denylist the ids become revoked jtis', async () => {
+    const grantId = id();
+    const [rt, jti1, jti2] = [id(), id(), id()];
+    await h.rpc.request(IdentityCmd.OAuthUpsert, { model: 'RefreshToken', id: rt, payload: { grantId }, expiresIn: 3600 });
+    for (const jti of [jti1, jti2]) await h.rpc.request(IdentityCmd.OAuthUpsert, { model: 'JwtAccessToken', id: jti, payload: { grantId }, expiresIn: 900 });
+    expect(await h.rpc.request(IdentityCmd.OAuthRevokeByGrantId, { model: 'RefreshToken', grantId })).toEqual({ revoked: 1 });
+    expect(await h.rpc.request(IdentityCmd.OAuthFind, { model: 'RefreshToken', id: rt })).toEqual({ payload: null });
+    expect(await h.rpc.request(IdentityCmd.OAuthJtiStatus, { jti: jti1 })).toEqual({ revoked: false });
+    expect(await h.rpc.request(IdentityCmd.OAuthRevokeByGrantId, { model: 'JwtAccessToken', grantId, denylist: true })).toEqual({ revoked: 2 });
+    expect(await h.rpc.request(IdentityCmd.OAuthJtiStatus, { jti: jti1 })).toEqual({ revoked: true });
+    expect(await h.rpc.request(IdentityCmd.OAuthJtiStatus, { jti: jti2 })).toEqual({ revoked: true });
+  });
+
+  it('denylists a revoked JWT until its exp; destroy deletes', async () => {
+    const jti = id();
+    const exp = Math.floor(Date.now() / 1000) + 600;
+    expect(await h.rpc.request(IdentityCmd.OAuthRevokeJti, { jti, clientId: 'cv_x', exp })).toEqual({ revoked: true });
+    expect(await h.rpc.request(IdentityCmd.OAuthRevokeJti, { jti, clientId: 'cv_x', exp })).toEqual({ revoked: false });
+    expect(await h.rpc.request(IdentityCmd.OAuthJtiStatus, { jti })).toEqual({ revoked: true });
+    const sid = id();
+    await h.rpc.request(IdentityCmd.OAuthUpsert, { model: 'Session', id: sid, payload: { uid: id() } });
+    expect(await h.rpc.request(IdentityCmd.OAuthDestroy, { model: 'Session', id: sid })).toEqual({ destroyed: true });
+    expect(await h.rpc.request(IdentityCmd.OAuthFind, { model: 'Session', id: sid })).toEqual({ payload: null });
+  });
+
+  it('refuses a model name that is not one and a payload that is not an object', async () => {
+    const bad = await rpcError(h.rpc.request(IdentityCmd.OAuthUpsert, { model: 'a b', id: 'x', payload: 'nope' as never }));
+    expect(bad.code).toBe(ErrorCode.VALIDATION_FAILED);
+  });
+});
