@@ -11,6 +11,8 @@ import {
   RecordStoreCmd,
   SESSION_INVALIDATION_SUBJECT,
   type SessionInvalidation,
+  TOKEN_REVOCATION_SUBJECT,
+  type TokenRevocation,
 } from '@carevault/contracts';
 import { NATS_CONNECTION, PINO_LOGGER, RpcClient } from '@carevault/platform';
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
@@ -33,6 +35,7 @@ export const NO_SUCH_RECORD = 'No such record.';
 export class PartnerAccessService implements OnModuleInit, OnModuleDestroy {
   private readonly permissions = new InvalidatingCache<EffectivePermissionsResponse>();
   private readonly sessions = new InvalidatingCache<boolean>();
+  private readonly revokedTokens = new InvalidatingCache<boolean>();
   private readonly subscriptions: Subscription[] = [];
 
   constructor(
@@ -56,6 +59,11 @@ export class PartnerAccessService implements OnModuleInit, OnModuleDestroy {
           if (!err) this.sessions.invalidate(msg.json<SessionInvalidation>().sessionId);
         },
       }),
+      this.nc.subscribe(TOKEN_REVOCATION_SUBJECT, {
+        callback: (err, msg) => {
+          if (!err) this.revokedTokens.invalidate(msg.json<TokenRevocation>().jti);
+        },
+      }),
     );
     void this.watchReconnects();
   }
@@ -64,9 +72,12 @@ export class PartnerAccessService implements OnModuleInit, OnModuleDestroy {
     for (const s of this.subscriptions) s.unsubscribe();
   }
 
-  /** The caller of this request, or 401: a bad or expired token, or an online token whose sign-in session ended. */
+  /** The caller of this request, or 401: a bad, expired or revoked token, or an online token whose sign-in session ended. */
   async authenticate(req: FastifyRequest): Promise<Caller> {
     const caller = await this.tokens.verify(req.headers.authorization);
+    const jti = caller.jti;
+    const revoked = await this.revokedTokens.get(jti, async () => (await this.rpc.request(IdentityCmd.OAuthJtiStatus, { jti }, { correlationId: req.id })).revoked);
+    if (revoked) throw new ProblemException(ErrorCode.UNAUTHENTICATED, 'The access token has been revoked.');
     if (caller.mode === 'online' && caller.sessionId) {
       const sessionId = caller.sessionId;
       const active = await this.sessions.get(sessionId, async () => (await this.rpc.request(IdentityCmd.SessionStatus, { sessionId }, { correlationId: req.id })).active);
@@ -122,6 +133,7 @@ export class PartnerAccessService implements OnModuleInit, OnModuleDestroy {
         // Invalidations sent while we were away are lost: start from the source again.
         this.permissions.clear();
         this.sessions.clear();
+        this.revokedTokens.clear();
       }
     }
   }
