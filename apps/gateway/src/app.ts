@@ -39,7 +39,14 @@ export async function createGateway(config: GatewayConfig, logger: Logger, optio
   fastify.addContentTypeParser('application/fhir+json', { parseAs: 'string' }, fastify.getDefaultJsonParser('error', 'error'));
   installCorrelationHeader(fastify);
   app.useSecurityHeaders({
-    contentSecurityPolicy: { directives: { upgradeInsecureRequests: isSecureOrigin(config) ? true : null } },
+    contentSecurityPolicy: {
+      directives: {
+        upgradeInsecureRequests: isSecureOrigin(config) ? true : null,
+        // The consent and device forms answer with a redirect to the partner's registered redirect URI;
+        // browsers apply form-action to that redirect, so 'self' would block every authorization.
+        formAction: null,
+      },
+    },
     strictTransportSecurity: isSecureOrigin(config),
   });
   setupOpenApi(app, config, options.swaggerUi ?? true);
