@@ -3,6 +3,9 @@ import { PlatformModule, STREAMS } from '@carevault/platform';
 import type { Logger } from 'pino';
 import type { ConnectRequestEnv } from './config';
 import { ENTITIES, MIGRATIONS } from './database';
+import { Housekeeping } from './housekeeping/housekeeping';
+import { RedeemModule } from './redeem/redeem.module';
+import { RequestsModule } from './requests/requests.module';
 
 @Module({})
 export class AppModule {
@@ -19,7 +22,10 @@ export class AppModule {
           streams: [STREAMS.events, STREAMS.audit],
           outbox: true,
         }),
+        RequestsModule,
+        RedeemModule,
       ],
+      providers: [Housekeeping],
     };
   }
 }
