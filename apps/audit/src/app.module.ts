@@ -3,6 +3,7 @@ import { PlatformModule, STREAMS } from '@carevault/platform';
 import type { Logger } from 'pino';
 import type { AuditEnv } from './config';
 import { ENTITIES, MIGRATIONS } from './database';
+import { LedgerModule } from './ledger/ledger.module';
 
 @Module({})
 export class AppModule {
@@ -16,9 +17,10 @@ export class AppModule {
           logger,
           entities: ENTITIES,
           migrations: MIGRATIONS,
-          streams: [STREAMS.events, STREAMS.audit],
-          outbox: true,
+          streams: [STREAMS.audit],
+          outbox: false,
         }),
+        LedgerModule,
       ],
     };
   }
