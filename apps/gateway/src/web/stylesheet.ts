@@ -28,6 +28,7 @@ form.inline { display: inline; margin: 0; }
 label { font-weight: 600; }
 .hint { margin: 0; color: var(--muted); font-size: .9rem; }
 input, select { font: inherit; padding: .5rem .625rem; border: 1px solid var(--line); border-radius: 6px; background: var(--bg); color: var(--fg); width: 100%; }
+input[type="radio"], input[type="checkbox"] { width: auto; padding: 0; margin: 0 .5rem 0 0; vertical-align: middle; accent-color: var(--accent); }
 input[aria-invalid="true"], select[aria-invalid="true"] { border-color: var(--danger); border-width: 2px; }
 button { font: inherit; font-weight: 600; padding: .55rem 1.1rem; border: 0; border-radius: 6px; background: var(--accent); color: var(--accent-fg); cursor: pointer; justify-self: start; }
 button.link { background: none; color: var(--accent); padding: 0; text-decoration: underline; font-weight: 400; }
