@@ -1,5 +1,5 @@
 import type { ApplicationView, RecordView, Rule } from '@carevault/contracts';
-import { type FormError, csrfInput, errorSummary } from '../web/forms';
+import { type FormError, csrfInput, errorSummary, hiddenInput } from '../web/forms';
 import { type SafeHtml, html } from '../web/html';
 import { layout } from '../web/layout';
 import { RELATIONSHIP_OPTIONS } from '../persons/views';
@@ -10,8 +10,10 @@ export const CONSENT_FIELDS = { request: 'request', record: 'record_id', optiona
 export interface ConsentPageInput {
   csrf: string;
   action: string;
-  /** The interaction uid, posted back as `request`. */
-  request: string;
+  /** The OAuth interaction uid, posted back as `request` (Patient Connect keeps its pickup in a cookie instead). */
+  request?: string;
+  /** Shown under the application's name, e.g. the connect request's friendly name. */
+  context?: SafeHtml;
   person: { name: string };
   app: ApplicationView;
   records: RecordView[];
@@ -47,10 +49,11 @@ export function consentPage(o: ConsentPageInput): SafeHtml {
   const body = html`${errorSummary(o.error)}
 <p><strong>${o.app.name}</strong> asks for access to one of your health records.</p>
 ${o.app.description ? html`<p class="muted">${o.app.description}</p>` : ''}
+${o.context ?? ''}
 ${o.reauthorization ? html`<p>You authorized ${o.app.name} on this record before. It now asks for more, so it needs your decision again.</p>` : ''}
 <form method="post" action="${o.action}" class="stack">
   ${csrfInput(o.csrf)}
-  <input type="hidden" name="${CONSENT_FIELDS.request}" value="${o.request}">
+  ${hiddenInput(CONSENT_FIELDS.request, o.request)}
   ${recordPicker(o)}
   ${
     required.length
