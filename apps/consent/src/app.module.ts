@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule, STREAMS } from '@carevault/platform';
 import type { Logger } from 'pino';
 import type { ConsentEnv } from './config';
+import { CustodiansModule } from './custodians/custodians.module';
 import { ENTITIES, MIGRATIONS } from './database';
 import { GrantsModule } from './grants/grants.module';
 
@@ -21,6 +22,7 @@ export class AppModule {
           outbox: true,
         }),
         GrantsModule,
+        CustodiansModule,
       ],
     };
   }

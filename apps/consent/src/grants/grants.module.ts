@@ -7,5 +7,6 @@ import { GrantsService } from './grants.service';
 @Module({
   controllers: [GrantsHandlers, DecisionsHandlers],
   providers: [GrantsRepository, GrantsService],
+  exports: [GrantsService],
 })
 export class GrantsModule {}

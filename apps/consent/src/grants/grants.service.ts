@@ -11,6 +11,7 @@ import {
   type Rule,
   type UpsertGrantRequest,
   type UpsertGrantResponse,
+  auditRecorded,
 } from '@carevault/contracts';
 import { DomainError, NATS_CONNECTION, OutboxWriter, RpcClient } from '@carevault/platform';
 import { Inject, Injectable } from '@nestjs/common';
@@ -69,7 +70,7 @@ export class GrantsService {
       const g = await this.grants.lockById(grantId, m);
       if (!g || g.state === 'revoked') return g;
       const r = await this.grants.revoke(g.id, reason ?? 'revoked by the person', m);
-      await this.publish(m, r, 'revoked', correlationId);
+      await this.publish(m, r, 'revoked', correlationId, personId);
       return r;
     });
     await this.invalidate(revoked!);
@@ -82,7 +83,7 @@ export class GrantsService {
       const out: GrantEntity[] = [];
       for (const g of await this.grants.activeOnRecordBy(recordId, personId, m)) {
         const r = await this.grants.revoke(g.id, 'custodian removed', m);
-        await this.publish(m, r, 'revoked', correlationId);
+        await this.publish(m, r, 'revoked', correlationId, personId);
         out.push(r);
       }
       return out;
@@ -136,10 +137,14 @@ export class GrantsService {
     if (!isCustodian) throw new DomainError(ErrorCode.NOT_FOUND, message);
   }
 
-  private async publish(m: EntityManager, g: GrantEntity, what: 'created' | 'updated' | 'revoked', correlationId: string | null) {
+  /** The grant event for partners and the audit event, in the transaction of the change. `actorId`: who did it (default the grantor). */
+  private async publish(m: EntityManager, g: GrantEntity, what: 'created' | 'updated' | 'revoked', correlationId: string | null, actorId = g.personId) {
     const subject = { created: ConsentEvt.GrantCreated, updated: ConsentEvt.GrantUpdated, revoked: ConsentEvt.GrantRevoked }[what];
     const type = { created: ConsentEventType.GrantCreated, updated: ConsentEventType.GrantUpdated, revoked: ConsentEventType.GrantRevoked }[what];
-    await this.outbox.enqueue(m, { subject, type, data: toGrantEventData(g), correlationId, version: 1 });
+    const data = toGrantEventData(g);
+    await this.outbox.enqueue(m, { subject, type, data, correlationId, version: 1 });
+    const details = { grantId: g.id, version: String(g.version), mode: data.mode, source: g.source, ...(g.revokedReason ? { reason: g.revokedReason.slice(0, 200) } : {}) };
+    await this.outbox.enqueue(m, auditRecorded(`grant-${what}`, 'success', { personId: actorId, appId: g.appId, recordId: g.recordId, correlationId, details }));
   }
 
   /**

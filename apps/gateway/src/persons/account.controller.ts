@@ -31,7 +31,7 @@ export class AccountController {
     try {
       const created = await this.rpc.request(
         IdentityCmd.SignUp,
-        { email: values.email, password: formField(body, 'password'), name: values.name },
+        { email: values.email, password: formField(body, 'password'), name: values.name, clientAddress: req.ip },
         { correlationId: req.id },
       );
       this.sessions.start(reply, created.session);
@@ -51,7 +51,8 @@ export class AccountController {
   async signIn(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Body() body: unknown): Promise<FastifyReply> {
     const values = { email: formField(body, 'email'), next: safeNextPath(formField(body, 'next')) };
     try {
-      const signedIn = await this.rpc.request(IdentityCmd.SignIn, { email: values.email, password: formField(body, 'password') }, { correlationId: req.id });
+      const credentials = { email: values.email, password: formField(body, 'password'), clientAddress: req.ip };
+      const signedIn = await this.rpc.request(IdentityCmd.SignIn, credentials, { correlationId: req.id });
       this.sessions.start(reply, signedIn.session);
       return seeOther(reply, values.next);
     } catch (err) {

@@ -101,7 +101,7 @@ describe('person pages', () => {
           `cv_session=${SESSION.token}; Path=/; Expires=Tue, 01 Jan 2030 00:00:00 GMT; HttpOnly; SameSite=Lax`,
         );
       }
-      expect(h.services.last(IdentityCmd.SignUp)?.data).toEqual({ email: PERSON.email, password: 'correct horse battery', name: 'Ada' });
+      expect(h.services.last(IdentityCmd.SignUp)?.data).toEqual({ email: PERSON.email, password: 'correct horse battery', name: 'Ada', clientAddress: expect.any(String) });
     });
 
     it('re-renders the form with the service messages and the entered values, never the password', async () => {

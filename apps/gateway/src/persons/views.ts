@@ -67,7 +67,8 @@ export function recordsPage(o: RecordsPageInput): SafeHtml {
   const values = o.values ?? { name: '', relationship: 'child' };
   const list = o.records.length
     ? html`<ul class="records">${o.records.map(
-        (r) => html`<li><span>${r.name}</span><span class="muted">${RELATIONSHIP_LABELS[r.relationship] ?? r.relationship}</span></li>`,
+        (r) => html`<li><span>${r.name}</span><span class="muted">${RELATIONSHIP_LABELS[r.relationship] ?? r.relationship}</span>
+  <a href="/records/leave?record_id=${r.id}" aria-label="Stop being a custodian of ${r.name}">Stop being a custodian</a></li>`,
       )}</ul>`
     : html`<p class="muted">You hold no records yet.</p>`;
   return layout({
@@ -75,6 +76,7 @@ export function recordsPage(o: RecordsPageInput): SafeHtml {
     signedIn: { name: o.person.name, csrf: o.csrf },
     body: html`<p>The health records you keep. Applications see a record only after you authorize them on it.</p>
 ${list}
+<p>See which applications may use your records, and revoke them, on <a href="/apps">Connected applications</a>.</p>
 <h2 id="add-record">Add a record</h2>
 ${errorSummary(o.error)}
 <form method="post" action="/records" class="stack" aria-labelledby="add-record" novalidate>

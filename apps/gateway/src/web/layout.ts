@@ -20,6 +20,8 @@ function nav(signedIn: LayoutOptions['signedIn']): SafeHtml {
   }
   return html`<nav aria-label="Account"><ul>
   <li><a href="/records">Records</a></li>
+  <li><a href="/apps">Connected apps</a></li>
+  <li><a href="/activity">Activity</a></li>
   <li><span class="who">${signedIn.name}</span></li>
   <li><form method="post" action="/signout" class="inline">${csrfInput(signedIn.csrf)}<button type="submit" class="link">Sign out</button></form></li>
 </ul></nav>`;

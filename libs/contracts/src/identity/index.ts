@@ -17,6 +17,25 @@ import type {
   VerifyClientSecretRequest,
   VerifyClientSecretResponse,
 } from './applications';
+import type {
+  CreateDeviceInstanceRequest,
+  CreateDeviceInstanceResponse,
+  DeviceCodeAttemptRequest,
+  DeviceCodeAttemptResponse,
+  DeviceCodePollRequest,
+  DeviceCodePollResponse,
+  DeviceInstanceRevokedEvent,
+  DeviceInstanceStatusRequest,
+  DeviceInstanceStatusResponse,
+  ListDeviceInstancesRequest,
+  ListDeviceInstancesResponse,
+  ReleaseDeviceCodeAttemptRequest,
+  ReleaseDeviceCodeAttemptResponse,
+  RevokeDeviceInstanceByOAuthGrantRequest,
+  RevokeDeviceInstanceByOAuthGrantResponse,
+  RevokeDeviceInstanceRequest,
+  RevokeDeviceInstanceResponse,
+} from './device-instances';
 import type { ApplicationRegisteredEvent, RuleSetChangedEvent, SessionEndedEvent } from './events';
 import type {
   OAuthConsumeRequest,
@@ -51,14 +70,20 @@ import type {
 import type {
   AddRecordRequest,
   AddRecordResponse,
+  CustodianRemovedEvent,
+  GetRecordRequest,
+  GetRecordResponse,
   IsCustodianRequest,
   IsCustodianResponse,
   ListRecordsRequest,
   ListRecordsResponse,
+  RemoveCustodianRequest,
+  RemoveCustodianResponse,
 } from './records';
 import { type IdentityCmd, type IdentityEvt } from './subjects';
 
 export * from './applications';
+export * from './device-instances';
 export * from './events';
 export * from './oauth';
 export * from './persons';
@@ -76,6 +101,8 @@ export interface IdentityRpc {
   [IdentityCmd.ListRecords]: { request: ListRecordsRequest; response: ListRecordsResponse };
   [IdentityCmd.AddRecord]: { request: AddRecordRequest; response: AddRecordResponse };
   [IdentityCmd.IsCustodian]: { request: IsCustodianRequest; response: IsCustodianResponse };
+  [IdentityCmd.GetRecord]: { request: GetRecordRequest; response: GetRecordResponse };
+  [IdentityCmd.RemoveCustodian]: { request: RemoveCustodianRequest; response: RemoveCustodianResponse };
   [IdentityCmd.RegisterApplication]: { request: RegisterApplicationRequest; response: RegisterApplicationResponse };
   [IdentityCmd.GetApplication]: { request: GetApplicationRequest; response: GetApplicationResponse };
   [IdentityCmd.ReplaceRules]: { request: ReplaceRulesRequest; response: ReplaceRulesResponse };
@@ -93,6 +120,14 @@ export interface IdentityRpc {
   [IdentityCmd.OAuthRevokeByGrantId]: { request: OAuthRevokeByGrantIdRequest; response: OAuthRevokeByGrantIdResponse };
   [IdentityCmd.OAuthRevokeJti]: { request: OAuthRevokeJtiRequest; response: OAuthRevokeJtiResponse };
   [IdentityCmd.OAuthJtiStatus]: { request: OAuthJtiStatusRequest; response: OAuthJtiStatusResponse };
+  [IdentityCmd.CreateDeviceInstance]: { request: CreateDeviceInstanceRequest; response: CreateDeviceInstanceResponse };
+  [IdentityCmd.RevokeDeviceInstance]: { request: RevokeDeviceInstanceRequest; response: RevokeDeviceInstanceResponse };
+  [IdentityCmd.RevokeDeviceInstanceByOAuthGrant]: { request: RevokeDeviceInstanceByOAuthGrantRequest; response: RevokeDeviceInstanceByOAuthGrantResponse };
+  [IdentityCmd.DeviceInstanceStatus]: { request: DeviceInstanceStatusRequest; response: DeviceInstanceStatusResponse };
+  [IdentityCmd.ListDeviceInstances]: { request: ListDeviceInstancesRequest; response: ListDeviceInstancesResponse };
+  [IdentityCmd.DeviceCodeAttempt]: { request: DeviceCodeAttemptRequest; response: DeviceCodeAttemptResponse };
+  [IdentityCmd.ReleaseDeviceCodeAttempt]: { request: ReleaseDeviceCodeAttemptRequest; response: ReleaseDeviceCodeAttemptResponse };
+  [IdentityCmd.DeviceCodePoll]: { request: DeviceCodePollRequest; response: DeviceCodePollResponse };
 }
 
 /** Events the identity service publishes, by subject (the envelope's `data`). */
@@ -100,4 +135,6 @@ export interface IdentityEvents {
   [IdentityEvt.SessionEnded]: SessionEndedEvent;
   [IdentityEvt.ApplicationRegistered]: ApplicationRegisteredEvent;
   [IdentityEvt.RuleSetChanged]: RuleSetChangedEvent;
+  [IdentityEvt.CustodianRemoved]: CustodianRemovedEvent;
+  [IdentityEvt.DeviceInstanceRevoked]: DeviceInstanceRevokedEvent;
 }

@@ -49,3 +49,44 @@ export class IsCustodianRequest {
 export interface IsCustodianResponse {
   isCustodian: boolean;
 }
+
+/** One record of the person, with how many custodians it has (a person cannot leave a record they alone keep). NOT_FOUND when the person is not its custodian. */
+export class GetRecordRequest {
+  @IsUUID()
+  personId: string;
+
+  @IsUUID()
+  recordId: string;
+}
+
+export interface GetRecordResponse extends RecordView {
+  custodianCount: number;
+}
+
+/**
+ * The person stops being a custodian of the record ("leave this record"). NOT_FOUND when they are not
+ * one; CONFLICT when they are its only custodian (every record keeps at least one). Publishes
+ * `identity.evt.custodian-removed.v1` in the same transaction; consent then revokes the grants the
+ * person made on the record.
+ */
+export class RemoveCustodianRequest {
+  @IsUUID()
+  personId: string;
+
+  @IsUUID()
+  recordId: string;
+}
+
+export interface RemoveCustodianResponse {
+  recordId: string;
+  personId: string;
+  /** When the custodian row was removed (ISO 8601 UTC). */
+  at: string;
+}
+
+/** Data of `identity.evt.custodian-removed.v1`. */
+export interface CustodianRemovedEvent {
+  recordId: string;
+  personId: string;
+  at: string;
+}

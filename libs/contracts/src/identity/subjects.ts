@@ -10,6 +10,8 @@ export const IdentityCmd = {
   ListRecords: 'identity.cmd.list-records.v1',
   AddRecord: 'identity.cmd.add-record.v1',
   IsCustodian: 'identity.cmd.is-custodian.v1',
+  GetRecord: 'identity.cmd.get-record.v1',
+  RemoveCustodian: 'identity.cmd.remove-custodian.v1',
   RegisterApplication: 'identity.cmd.register-application.v1',
   GetApplication: 'identity.cmd.get-application.v1',
   ReplaceRules: 'identity.cmd.replace-rules.v1',
@@ -27,6 +29,14 @@ export const IdentityCmd = {
   OAuthRevokeByGrantId: 'identity.cmd.oauth-revoke-by-grant-id.v1',
   OAuthRevokeJti: 'identity.cmd.oauth-revoke-jti.v1',
   OAuthJtiStatus: 'identity.cmd.oauth-jti-status.v1',
+  CreateDeviceInstance: 'identity.cmd.create-device-instance.v1',
+  RevokeDeviceInstance: 'identity.cmd.revoke-device-instance.v1',
+  RevokeDeviceInstanceByOAuthGrant: 'identity.cmd.revoke-device-instance-by-oauth-grant.v1',
+  DeviceInstanceStatus: 'identity.cmd.device-instance-status.v1',
+  ListDeviceInstances: 'identity.cmd.list-device-instances.v1',
+  DeviceCodeAttempt: 'identity.cmd.device-code-attempt.v1',
+  ReleaseDeviceCodeAttempt: 'identity.cmd.release-device-code-attempt.v1',
+  DeviceCodePoll: 'identity.cmd.device-code-poll.v1',
 } as const;
 
 /** Events the identity service publishes through its outbox to JetStream (stream CAREVAULT_EVENTS). */
@@ -34,6 +44,8 @@ export const IdentityEvt = {
   SessionEnded: 'identity.evt.session-ended.v1',
   ApplicationRegistered: 'identity.evt.application-registered.v1',
   RuleSetChanged: 'identity.evt.rule-set-changed.v1',
+  CustodianRemoved: 'identity.evt.custodian-removed.v1',
+  DeviceInstanceRevoked: 'identity.evt.device-instance-revoked.v1',
 } as const;
 
 /** The envelope `type` of each identity event. */
@@ -41,6 +53,8 @@ export const IdentityEventType = {
   SessionEnded: 'session.ended',
   ApplicationRegistered: 'application.registered',
   RuleSetChanged: 'application.rule-set-changed',
+  CustodianRemoved: 'record.custodian-removed',
+  DeviceInstanceRevoked: 'device-instance.revoked',
 } as const;
 
 /**
@@ -58,3 +72,9 @@ export interface SessionInvalidation {
  * (revocation, refresh-token or code reuse): gateways refuse that token from then on. See TokenRevocation.
  */
 export const TOKEN_REVOCATION_SUBJECT = 'identity.cache.token-revoked.v1';
+
+/**
+ * Core NATS (not JetStream), published by identity after a device instance was revoked and before it
+ * answers: gateways forget that the instance was active, so its next data call is refused. See docs/adr/001.
+ */
+export const DEVICE_INSTANCE_INVALIDATION_SUBJECT = 'identity.cache.device-instance-revoked.v1';
