@@ -25,6 +25,7 @@ const RECORDED: Record<string, Words> = {
   'token-revoked': (_who, app) => `An access token of ${app} was revoked`,
   'connect-code-entered': (who, app) => `${who} entered a Patient Connect code from ${app}`,
   'connect-answer-wrong': (who, app) => `${who} gave a wrong answer to the Patient Connect question of ${app}`,
+  'connect-locked': (who, app) => `${who} could not go on with a Patient Connect request of ${app}: it is locked`,
   'connect-authorized': (who, app) => `${who} connected ${app} through Patient Connect`,
   'device-authorized': (who, app) => `${who} authorized a device of ${app}`,
   'device-revoked': (who, app) => `${who} revoked a device of ${app}`,

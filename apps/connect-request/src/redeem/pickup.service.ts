@@ -7,6 +7,7 @@ import {
   ConsentCmd,
   ErrorCode,
   type GrantView,
+  auditRecorded,
 } from '@carevault/contracts';
 import { DomainError, OutboxWriter, RpcClient, RpcError } from '@carevault/platform';
 import { Injectable } from '@nestjs/common';
@@ -50,6 +51,8 @@ export class PickupService {
         authorizedAt: inserted.authorized_at.toISOString(),
       };
       await this.outbox.enqueue(m, { subject: ConnectRequestEvt.Authorized, type: ConnectRequestEventType.Authorized, data, correlationId });
+      const audited = { personId: req.personId, appId: t.app_id, recordId: req.recordId, correlationId, details: { grantId: req.grantId, requestId: t.request_id } };
+      await this.outbox.enqueue(m, auditRecorded('connect-authorized', 'success', audited));
       return { externalId: request.external_id, pickup: inserted };
     });
     if (!done) return this.repeated(t, req);

@@ -20,13 +20,13 @@ export class RedeemHandlers {
   constructor(private readonly redeem: RedeemService) {}
 
   @MessagePattern(ConnectRequestCmd.EnterCode)
-  enterCode(@Payload() req: EnterCodeRequest): Promise<EnterCodeResponse> {
-    return this.redeem.enterCode(req);
+  enterCode(@Payload() req: EnterCodeRequest, @Ctx() ctx: NatsContext): Promise<EnterCodeResponse> {
+    return this.redeem.enterCode(req, correlationIdOf(ctx));
   }
 
   @MessagePattern(ConnectRequestCmd.Answer)
-  answer(@Payload() req: AnswerRequest): Promise<AnswerResponse> {
-    return this.redeem.answer(req);
+  answer(@Payload() req: AnswerRequest, @Ctx() ctx: NatsContext): Promise<AnswerResponse> {
+    return this.redeem.answer(req, correlationIdOf(ctx));
   }
 
   @MessagePattern(ConnectRequestCmd.GetTicket)

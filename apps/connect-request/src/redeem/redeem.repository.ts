@@ -50,9 +50,9 @@ export class RedeemRepository {
     return rows[0] ?? null;
   }
 
-  async insertTicket(tokenHash: Buffer, requestId: string, personId: string, ttlMinutes: number): Promise<Date> {
+  async insertTicket(tokenHash: Buffer, requestId: string, personId: string, ttlMinutes: number, db: DataSource | EntityManager = this.dataSource): Promise<Date> {
     const rows = await rowsOf<{ expires_at: Date }>(
-      this.dataSource,
+      db,
       `INSERT INTO ${T.tickets} ("token_hash", "request_id", "person_id", "expires_at")
        VALUES ($1, $2, $3, now() + make_interval(mins => $4)) RETURNING "expires_at"`,
       [tokenHash, requestId, personId, ttlMinutes],
@@ -110,9 +110,13 @@ export class RedeemRepository {
   }
 
   /** A wrong answer keeps its reserved attempt and counts; the one that reaches the limit locks the request. */
-  async recordWrongAnswer(requestId: string, maxAttempts: number): Promise<{ wrong_attempts: number; state: RequestState }> {
+  async recordWrongAnswer(
+    requestId: string,
+    maxAttempts: number,
+    db: DataSource | EntityManager = this.dataSource,
+  ): Promise<{ wrong_attempts: number; state: RequestState }> {
     const rows = await rowsOf<{ wrong_attempts: number; state: RequestState }>(
-      this.dataSource,
+      db,
       `UPDATE ${T.requests} SET
          "wrong_attempts" = "wrong_attempts" + 1,
          "state" = CASE WHEN "wrong_attempts" + 1 >= $2 AND "state" IN ('pending', 'authorized') THEN 'locked' ELSE "state" END,

@@ -1,6 +1,7 @@
 import { ErrorCode } from '@carevault/contracts';
-import { DomainError } from '@carevault/platform';
+import { DomainError, type OutboxWriter } from '@carevault/platform';
 import type { Logger } from 'pino';
+import type { EntityManager } from 'typeorm';
 import { ConnectRequestEnv } from '../config';
 import type { AnswerHasher } from '../secrets/answer';
 import type { PickupService } from './pickup.service';
@@ -9,6 +10,7 @@ import type { RedeemRepository, TicketRow } from './redeem.repository';
 import { CODE_NOT_FOUND, RedeemService } from './redeem.service';
 
 const PERSON = '7b0e7a52-57f4-4a8e-9d7a-2b1c6a1d0f11';
+const manager = { name: 'tx' } as unknown as EntityManager;
 
 function ticketRow(over: Partial<TicketRow> = {}): TicketRow {
   return {
@@ -39,7 +41,9 @@ function setup() {
     acceptAnswer: jest.fn().mockResolvedValue(undefined),
     recordWrongAnswer: jest.fn().mockResolvedValue({ wrong_attempts: 1, state: 'pending' }),
     releaseAttempt: jest.fn().mockResolvedValue(undefined),
+    dataSource: { transaction: jest.fn((fn: (m: EntityManager) => unknown) => fn(manager)) },
   };
+  const outbox = { enqueue: jest.fn().mockResolvedValue([]) };
   const limiter = { hit: jest.fn().mockResolvedValue(true) };
   const hasher = { verify: jest.fn().mockResolvedValue(true), hash: jest.fn() };
   const logger = { info: jest.fn(), warn: jest.fn() };
@@ -50,8 +54,9 @@ function setup() {
     {} as PickupService,
     new ConnectRequestEnv(),
     logger as unknown as Logger,
+    outbox as unknown as OutboxWriter,
   );
-  return { sut, repo, limiter, hasher };
+  return { sut, repo, limiter, hasher, outbox };
 }
 
 async function failure(p: Promise<unknown>): Promise<DomainError> {
@@ -103,6 +108,20 @@ describe(RedeemService.name, () => {
       const [hash] = repo.insertTicket.mock.calls[0] as [Buffer];
       expect(hash.toString('base64url')).not.toBe(res.ticket);
     });
+
+    it('audits every entry without the code: a success with its ticket, a failure on its own', async () => {
+      const { sut, repo, outbox } = setup();
+      await sut.enterCode(req, 'corr-1');
+      expect(repo.insertTicket.mock.calls[0]![4]).toBe(manager);
+      repo.findRedeemable.mockResolvedValue(null);
+      await failure(sut.enterCode(req));
+      const events = outbox.enqueue.mock.calls.map(([, e]) => ({ ...e.data, at: undefined }));
+      expect(events).toEqual([
+        expect.objectContaining({ action: 'connect-code-entered', outcome: 'success', appId: 'a1', personId: PERSON, correlationId: 'corr-1', details: { requestId: 'r1' } }),
+        expect.objectContaining({ action: 'connect-code-entered', outcome: 'failure', personId: PERSON, details: { reason: 'not-found' } }),
+      ]);
+      expect(JSON.stringify(events).toLowerCase()).not.toContain('abcd');
+    });
   });
 
   describe('answer', () => {
@@ -137,6 +156,20 @@ describe(RedeemService.name, () => {
       hasher.verify.mockResolvedValue(false);
       repo.recordWrongAnswer.mockResolvedValue({ wrong_attempts: 3, state: 'locked' });
       expect((await failure(sut.answer(req))).code).toBe(ErrorCode.RETRY_LIMIT_EXCEEDED);
+    });
+
+    it('audits the wrong answer and the lock in the transaction that counts them, without the answer', async () => {
+      const { sut, repo, hasher, outbox } = setup();
+      hasher.verify.mockResolvedValue(false);
+      repo.recordWrongAnswer.mockResolvedValue({ wrong_attempts: 3, state: 'locked' });
+      await failure(sut.answer(req, 'corr-7'));
+      expect(repo.recordWrongAnswer).toHaveBeenCalledWith('r1', 3, manager);
+      const events = outbox.enqueue.mock.calls.map(([m, e]) => [m, e.data.action, e.data.outcome, e.data.details.reason ?? null]);
+      expect(events).toEqual([
+        [manager, 'connect-answer-wrong', 'failure', null],
+        [manager, 'connect-locked', 'failure', 'too-many-wrong-answers'],
+      ]);
+      expect(JSON.stringify(outbox.enqueue.mock.calls).toLowerCase()).not.toContain('rex');
     });
 
     it('does not hash again for an answered ticket', async () => {

@@ -7,8 +7,9 @@ import {
   type EnterCodeResponse,
   ErrorCode,
   type TicketView,
+  auditRecorded,
 } from '@carevault/contracts';
-import { DomainError, PINO_LOGGER, SERVICE_CONFIG, validationFailed } from '@carevault/platform';
+import { DomainError, type NewEvent, OutboxWriter, PINO_LOGGER, SERVICE_CONFIG, validationFailed } from '@carevault/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { type ConnectRequestEnv, type ConnectSettings, settingsOf } from '../config';
@@ -37,6 +38,7 @@ export class RedeemService {
     private readonly pickups: PickupService,
     @Inject(SERVICE_CONFIG) config: ConnectRequestEnv,
     @Inject(PINO_LOGGER) private readonly logger: Logger,
+    private readonly outbox: OutboxWriter,
   ) {
     this.settings = settingsOf(config);
   }
@@ -44,9 +46,10 @@ export class RedeemService {
   /**
    * Rate-limited per person and per client address before anything is looked up or hashed. Every
    * code, well-formed or not, costs one SHA-256 and one indexed query, and every failure answers the
-   * same NOT_FOUND.
+   * same NOT_FOUND. Every entry is audited (never the code): a success with its ticket, in one transaction.
    */
-  async enterCode(req: EnterCodeRequest): Promise<EnterCodeResponse> {
+  async enterCode(req: EnterCodeRequest, correlationId: string | null = null): Promise<EnterCodeResponse> {
+    const who = { personId: req.personId, clientAddress: req.clientAddress, correlationId };
     const allowed = await this.limiter.hit(
       [
         { key: `person:${req.personId}`, max: this.settings.maxPerPerson },
@@ -54,11 +57,21 @@ export class RedeemService {
       ],
       this.settings.windowMinutes,
     );
-    if (!allowed) throw new DomainError(ErrorCode.RATE_LIMITED, 'too many codes entered; try again later');
+    if (!allowed) {
+      await this.audit(auditRecorded('connect-code-entered', 'failure', { ...who, details: { reason: 'rate-limited' } }));
+      throw new DomainError(ErrorCode.RATE_LIMITED, 'too many codes entered; try again later');
+    }
     const request = await this.repo.findRedeemable(hashPickupCode(canonicalPickupCode(req.code)), this.settings.maxAttempts);
-    if (!request) throw new DomainError(ErrorCode.NOT_FOUND, CODE_NOT_FOUND);
+    if (!request) {
+      await this.audit(auditRecorded('connect-code-entered', 'failure', { ...who, details: { reason: 'not-found' } }));
+      throw new DomainError(ErrorCode.NOT_FOUND, CODE_NOT_FOUND);
+    }
     const ticket = newTicket();
-    const expiresAt = await this.repo.insertTicket(ticket.hash, request.id, req.personId, this.settings.ticketTtlMinutes);
+    const expiresAt = await this.repo.dataSource.transaction(async (m) => {
+      const at = await this.repo.insertTicket(ticket.hash, request.id, req.personId, this.settings.ticketTtlMinutes, m);
+      await this.outbox.enqueue(m, auditRecorded('connect-code-entered', 'success', { ...who, appId: request.app_id, details: { requestId: request.id } }));
+      return at;
+    });
     return {
       ticket: ticket.token,
       appId: request.app_id,
@@ -68,14 +81,19 @@ export class RedeemService {
     };
   }
 
-  async answer(req: AnswerRequest): Promise<AnswerResponse> {
+  /** Wrong answers and locks are audited (never the answer), in the transaction that counts them. */
+  async answer(req: AnswerRequest, correlationId: string | null = null): Promise<AnswerResponse> {
     const t = await this.liveTicket(req.personId, req.ticket);
+    const who = { personId: req.personId, appId: t.app_id, clientAddress: req.clientAddress, correlationId };
     if (t.answered) return this.answered(req.ticket, t);
     const answer = normalizeAnswer(req.answer);
     if (!answer) throw validationFailed([{ field: 'answer', message: 'answer must not be empty' }]);
     const reserved = await this.repo.reserveAttempt(t.request_id, this.settings.maxAttempts);
     if (!reserved) {
-      if (await this.repo.isLockedOut(t.request_id, this.settings.maxAttempts)) throw new DomainError(ErrorCode.RETRY_LIMIT_EXCEEDED, LOCKED);
+      if (await this.repo.isLockedOut(t.request_id, this.settings.maxAttempts)) {
+        await this.audit(auditRecorded('connect-locked', 'failure', { ...who, details: { requestId: t.request_id, reason: 'already-locked' } }));
+        throw new DomainError(ErrorCode.RETRY_LIMIT_EXCEEDED, LOCKED);
+      }
       throw new DomainError(ErrorCode.NOT_FOUND, TICKET_GONE);
     }
     let right: boolean;
@@ -89,7 +107,15 @@ export class RedeemService {
       await this.repo.acceptAnswer(t.request_id, t.id);
       return this.answered(req.ticket, t);
     }
-    const after = await this.repo.recordWrongAnswer(t.request_id, this.settings.maxAttempts);
+    const after = await this.repo.dataSource.transaction(async (m) => {
+      const counted = await this.repo.recordWrongAnswer(t.request_id, this.settings.maxAttempts, m);
+      const details = { requestId: t.request_id, wrongAttempts: String(counted.wrong_attempts) };
+      await this.outbox.enqueue(m, auditRecorded('connect-answer-wrong', 'failure', { ...who, details }));
+      if (counted.state === 'locked') {
+        await this.outbox.enqueue(m, auditRecorded('connect-locked', 'failure', { ...who, details: { ...details, reason: 'too-many-wrong-answers' } }));
+      }
+      return counted;
+    });
     const log = { requestId: t.request_id, appId: t.app_id, personId: req.personId, clientAddress: req.clientAddress, wrongAttempts: after.wrong_attempts };
     if (after.state === 'locked') {
       this.logger.warn(log, 'connect request locked after too many wrong answers');
@@ -129,6 +155,11 @@ export class RedeemService {
     if (!t || !t.live || t.completed || t.state === 'deleted') throw new DomainError(ErrorCode.NOT_FOUND, TICKET_GONE);
     if (!t.answered && !t.redeemable && t.state !== 'locked') throw new DomainError(ErrorCode.NOT_FOUND, TICKET_GONE);
     return t;
+  }
+
+  /** An audit event on its own (a refusal changes nothing else): if it cannot be written, the step fails. */
+  private async audit(event: NewEvent<unknown>): Promise<void> {
+    await this.repo.dataSource.transaction((m) => this.outbox.enqueue(m, event));
   }
 
   private answered(ticket: string, t: TicketRow): AnswerResponse {

@@ -43,13 +43,23 @@ export function tokenEndpointMiddleware(rpc: RpcClient, jwts: JwtAccessTokens, l
       ctx.body = { ...body, ...tokenResponseFields(ctx.oidc.params?.grant_type, extra) };
       // oidc-provider does not keep the JWT's exp on the model: expires_in of the answer is the same TTL.
       const expiresIn = Number(body.expires_in);
+      // Identity audits the issuance of every marked token (token-issued), the application tokens' too.
+      const correlationId = ctx.get('x-correlation-id') || undefined;
+      const cc = ctx.oidc.entities.ClientCredentials;
       if (at?.grantId && at.jti && expiresIn > 0) {
-        await rpc.request(IdentityCmd.OAuthUpsert, {
-          model: JWT_ACCESS_TOKEN_MODEL,
-          id: at.jti,
-          payload: { grantId: at.grantId, clientId: at.clientId, exp: Math.floor(Date.now() / 1000) + expiresIn },
-          expiresIn,
-        });
+        await rpc.request(
+          IdentityCmd.OAuthUpsert,
+          {
+            model: JWT_ACCESS_TOKEN_MODEL,
+            id: at.jti,
+            payload: { grantId: at.grantId, clientId: at.clientId, exp: Math.floor(Date.now() / 1000) + expiresIn },
+            expiresIn,
+          },
+          { correlationId },
+        );
+      } else if (cc?.jti && expiresIn > 0) {
+        const payload = { clientId: cc.clientId, exp: Math.floor(Date.now() / 1000) + expiresIn };
+        await rpc.request(IdentityCmd.OAuthUpsert, { model: JWT_ACCESS_TOKEN_MODEL, id: cc.jti, payload, expiresIn }, { correlationId });
       }
     }
 

@@ -52,8 +52,8 @@ export class ApplicationsHandlers {
   }
 
   @MessagePattern(IdentityCmd.RotateSecret)
-  rotateSecret(@Payload() dto: RotateSecretRequest): Promise<RotateSecretResponse> {
-    return this.applications.rotateSecret(dto.appId);
+  rotateSecret(@Payload() dto: RotateSecretRequest, @Ctx() ctx: NatsContext): Promise<RotateSecretResponse> {
+    return this.applications.rotateSecret(dto.appId, correlationIdOf(ctx));
   }
 
   @MessagePattern(IdentityCmd.VerifyClientSecret)

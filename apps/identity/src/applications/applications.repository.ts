@@ -136,9 +136,9 @@ export class ApplicationsRepository {
   }
 
   /** Replaces the client secret hash of a web application; null when there is no such web application. */
-  async replaceSecretHash(appId: string, hash: Buffer): Promise<{ clientId: string; rotatedAt: Date } | null> {
+  async replaceSecretHash(appId: string, hash: Buffer, db: DataSource | EntityManager = this.dataSource): Promise<{ clientId: string; rotatedAt: Date } | null> {
     const rows = returnedRows<{ client_id: string; client_secret_rotated_at: Date }>(
-      await this.dataSource.query(
+      await db.query(
         `UPDATE "identity"."applications" SET "client_secret_hash" = $2, "client_secret_rotated_at" = now(), "updated_at" = now()
          WHERE "id" = $1 AND "kind" = 'web' RETURNING "client_id", "client_secret_rotated_at"`,
         [appId, hash],

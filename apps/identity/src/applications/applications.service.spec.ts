@@ -121,6 +121,17 @@ describe(ApplicationsService.name, () => {
       await sut.register(request({ kind: 'device', redirectUris: [], rules: [rule({ mode: AccessMode.Offline })] }), null);
       await expect(sut.rotateSecret('app')).rejects.toMatchObject({ code: ErrorCode.CONFLICT });
     });
+
+    it('audits the rotation in its transaction, without the secret', async () => {
+      const { sut, repo, outbox } = setup();
+      repo.replaceSecretHash.mockResolvedValue({ clientId: 'cv_x', rotatedAt: new Date('2030-01-01T00:00:00Z') });
+      const res = await sut.rotateSecret('a-1', 'corr-2');
+      expect(repo.replaceSecretHash).toHaveBeenCalledWith('a-1', sha256(res.clientSecret), manager);
+      const [m, event] = outbox.enqueue.mock.calls[0];
+      expect(m).toBe(manager);
+      expect(event.data).toMatchObject({ category: 'operator', action: 'secret-rotated', outcome: 'success', appId: 'a-1', correlationId: 'corr-2' });
+      expect(JSON.stringify(event)).not.toContain(res.clientSecret);
+    });
   });
 
   describe('verifyClientSecret', () => {

@@ -14,6 +14,7 @@ import {
   type RuleSetView,
   type VerifyClientSecretResponse,
   type GetWebhookConfigResponse,
+  auditRecorded,
 } from '@carevault/contracts';
 import { DomainError, OutboxWriter, notFound, validationFailed } from '@carevault/platform';
 import { randomUUID } from 'node:crypto';
@@ -98,6 +99,10 @@ export class ApplicationsService {
           at: row.createdAt.toISOString(),
         },
       });
+      await this.outbox.enqueue(
+        manager,
+        auditRecorded('application-registered', 'success', { appId: id, correlationId, details: { actor: 'operator', kind: row.kind, clientId: row.clientId } }),
+      );
       return row;
     });
     return {
@@ -142,6 +147,8 @@ export class ApplicationsService {
           at: added.current.createdAt.toISOString(),
         },
       });
+      const version = { version: String(added.current.version), previousVersion: String(added.previous.version) };
+      await this.outbox.enqueue(manager, auditRecorded('rules-replaced', 'success', { appId, correlationId, details: { actor: 'operator', ...version } }));
       return added.current;
     });
     return toRuleSetView(result);
@@ -153,10 +160,17 @@ export class ApplicationsService {
     return toRuleSetView(rs);
   }
 
-  /** A new client secret, returned once; the old one stops verifying at once. */
-  async rotateSecret(appId: string): Promise<RotateSecretResponse> {
+  /** A new client secret, returned once; the old one stops verifying at once. Audited (without the secret) in the same transaction. */
+  async rotateSecret(appId: string, correlationId: string | null = null): Promise<RotateSecretResponse> {
     const { secret, hash } = newClientSecret();
-    const done = await this.applications.replaceSecretHash(appId, hash);
+    const done = await this.dataSource.transaction(async (manager) => {
+      const replaced = await this.applications.replaceSecretHash(appId, hash, manager);
+      if (replaced) {
+        const details = { actor: 'operator', clientId: replaced.clientId };
+        await this.outbox.enqueue(manager, auditRecorded('secret-rotated', 'success', { appId, correlationId, details }));
+      }
+      return replaced;
+    });
     if (!done) {
       const app = await this.applications.findById(appId);
       if (!app) throw notFound(NO_APPLICATION);

@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Ctx, MessagePattern, type NatsContext, Payload } from '@nestjs/microservices';
 import {
   IdentityCmd,
   OAuthConsumeRequest,
@@ -19,6 +19,7 @@ import {
   OAuthUpsertRequest,
   type OAuthUpsertResponse,
 } from '@carevault/contracts';
+import { correlationIdOf } from '../correlation';
 import { OAuthStoreService } from './oauth-store.service';
 
 /** The gateway's oidc-provider adapter, one subject per adapter method. */
@@ -27,8 +28,8 @@ export class OAuthStoreHandlers {
   constructor(private readonly store: OAuthStoreService) {}
 
   @MessagePattern(IdentityCmd.OAuthUpsert)
-  async upsert(@Payload() dto: OAuthUpsertRequest): Promise<OAuthUpsertResponse> {
-    await this.store.upsert(dto.model, dto.id, dto.payload, dto.expiresIn);
+  async upsert(@Payload() dto: OAuthUpsertRequest, @Ctx() ctx: NatsContext): Promise<OAuthUpsertResponse> {
+    await this.store.upsert(dto.model, dto.id, dto.payload, dto.expiresIn, correlationIdOf(ctx));
     return { stored: true };
   }
 
@@ -63,8 +64,8 @@ export class OAuthStoreHandlers {
   }
 
   @MessagePattern(IdentityCmd.OAuthRevokeJti)
-  async revokeJti(@Payload() dto: OAuthRevokeJtiRequest): Promise<OAuthRevokeJtiResponse> {
-    return { revoked: await this.store.revokeJti(dto.jti, dto.clientId, dto.exp) };
+  async revokeJti(@Payload() dto: OAuthRevokeJtiRequest, @Ctx() ctx: NatsContext): Promise<OAuthRevokeJtiResponse> {
+    return { revoked: await this.store.revokeJti(dto.jti, dto.clientId, dto.exp, correlationIdOf(ctx)) };
   }
 
   @MessagePattern(IdentityCmd.OAuthJtiStatus)

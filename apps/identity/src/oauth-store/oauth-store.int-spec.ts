@@ -72,6 +72,26 @@ describe('identity: OAuth store (real PostgreSQL, private NATS)', () => {
     expect(await h.rpc.request(IdentityCmd.OAuthFind, { model: 'Session', id: sid })).toEqual({ payload: null });
   });
 
+  it('audits token issuance and revocation with the grant binding’s person and record, never the token', async () => {
+    const [oidcGrant, jti] = [id(), id()];
+    const binding = { appId: randomUUID(), consentGrantId: randomUUID(), personId: randomUUID(), recordId: randomUUID(), sessionId: randomUUID(), mode: 'online', instanceId: null };
+    await h.rpc.request(IdentityCmd.OAuthUpsert, { model: 'CvGrantBinding', id: oidcGrant, payload: { ...binding, grantId: oidcGrant }, expiresIn: 600 });
+    await h.rpc.request(IdentityCmd.OAuthUpsert, { model: 'JwtAccessToken', id: jti, payload: { grantId: oidcGrant, clientId: 'cv_x' }, expiresIn: 600 }, { correlationId: 'tok-1' });
+    await h.rpc.request(IdentityCmd.OAuthRevokeJti, { jti, clientId: 'cv_x', exp: Math.floor(Date.now() / 1000) + 600 });
+    await h.rpc.request(IdentityCmd.OAuthRevokeByGrantId, { model: 'JwtAccessToken', grantId: oidcGrant, denylist: true });
+    const rows = await h.sql<{ data: Record<string, unknown> }>(
+      `SELECT envelope->'data' AS data FROM identity.outbox WHERE subject = 'audit.evt.recorded.v1' AND envelope->'data'->>'personId' = $1 ORDER BY seq`,
+      [binding.personId],
+    );
+    const subject = { appId: binding.appId, personId: binding.personId, recordId: binding.recordId };
+    const details = { grantId: binding.consentGrantId, mode: 'online' };
+    expect(rows.map((r) => r.data)).toEqual([
+      expect.objectContaining({ action: 'token-issued', category: 'token', outcome: 'success', ...subject, correlationId: 'tok-1', details: { ...details, jti, clientId: 'cv_x' } }),
+      expect.objectContaining({ action: 'token-revoked', ...subject, details: { ...details, jti, clientId: 'cv_x', reason: 'revoked-by-client' } }),
+      expect.objectContaining({ action: 'token-revoked', ...subject, details: { ...details, count: '1', reason: 'oauth-grant-revoked' } }),
+    ]);
+  });
+
   it('refuses a model name that is not one and a payload that is not an object', async () => {
     const bad = await rpcError(h.rpc.request(IdentityCmd.OAuthUpsert, { model: 'a b', id: 'x', payload: 'nope' as never }));
     expect(bad.code).toBe(ErrorCode.VALIDATION_FAILED);

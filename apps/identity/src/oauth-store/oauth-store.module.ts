@@ -6,5 +6,6 @@ import { OAuthStoreService } from './oauth-store.service';
 @Module({
   controllers: [OAuthStoreHandlers],
   providers: [OAuthStoreRepository, OAuthStoreService],
+  exports: [OAuthStoreService],
 })
 export class OAuthStoreModule {}

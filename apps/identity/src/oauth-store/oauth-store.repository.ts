@@ -10,6 +10,16 @@ export interface StoredObject {
   consumedAt: Date | null;
 }
 
+/** The gateway adapter's own models (apps/gateway/src/oauth/adapter.ts): oidc-provider keeps neither. */
+export const JWT_ACCESS_TOKEN_MODEL = 'JwtAccessToken';
+export const GRANT_BINDING_MODEL = 'CvGrantBinding';
+
+export interface TokenSubject {
+  appId: string | null;
+  /** The gateway's GrantBinding payload: appId, consentGrantId, personId, recordId, sessionId, mode, instanceId. */
+  binding: Payload | null;
+}
+
 const text = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
 const ALIVE = `("expires_at" IS NULL OR "expires_at" > now())`;
 
@@ -18,8 +28,8 @@ const ALIVE = `("expires_at" IS NULL OR "expires_at" > now())`;
 export class OAuthStoreRepository {
   constructor(@InjectDataSource() readonly dataSource: DataSource) {}
 
-  async upsert(model: string, id: string, payload: Payload, expiresIn: number | undefined): Promise<void> {
-    await this.dataSource.query(
+  async upsert(model: string, id: string, payload: Payload, expiresIn: number | undefined, db: DataSource | EntityManager = this.dataSource): Promise<void> {
+    await db.query(
       `INSERT INTO "identity"."oauth_objects" ("model", "id", "payload", "grant_id", "user_code", "uid", "expires_at")
        VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $7::int IS NULL THEN NULL ELSE now() + make_interval(secs => $7::int) END)
        ON CONFLICT ("model", "id") DO UPDATE SET "payload" = EXCLUDED."payload", "grant_id" = EXCLUDED."grant_id",
@@ -76,6 +86,21 @@ export class OAuthStoreRepository {
   async isDenylisted(jti: string): Promise<boolean> {
     const rows: unknown[] = await this.dataSource.query(`SELECT 1 FROM "identity"."oauth_revoked_tokens" WHERE "jti" = $1`, [jti]);
     return rows.length > 0;
+  }
+
+  /**
+   * Who an access token belongs to, for the audit trail: the application of the client, and the grant
+   * binding (person, record, consent grant, mode) of the oidc grant, found directly or through the jti marker.
+   */
+  async tokenSubject(m: EntityManager, q: { clientId?: string | null; grantId?: string | null; jti?: string | null }): Promise<TokenSubject> {
+    const rows: Array<{ app_id: string | null; binding: Payload | null }> = await m.query(
+      `SELECT (SELECT a."id" FROM "identity"."applications" a WHERE a."client_id" = $1) AS "app_id",
+              (SELECT b."payload" FROM "identity"."oauth_objects" b WHERE b."model" = '${GRANT_BINDING_MODEL}' AND b."id" = COALESCE($2,
+                 (SELECT t."grant_id" FROM "identity"."oauth_objects" t WHERE t."model" = '${JWT_ACCESS_TOKEN_MODEL}' AND t."id" = $3))) AS "binding"`,
+      [q.clientId ?? null, q.grantId ?? null, q.jti ?? null],
+    );
+    const r = rows[0];
+    return { appId: r?.app_id ?? null, binding: r?.binding ?? null };
   }
 
   /** Deletes up to `limit` objects and denylist entries that expired more than `graceSeconds` ago. */

@@ -1,9 +1,10 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { TOKEN_REVOCATION_SUBJECT, type OAuthFindResponse, type TokenRevocation } from '@carevault/contracts';
-import { NATS_CONNECTION, PINO_LOGGER } from '@carevault/platform';
+import { TOKEN_REVOCATION_SUBJECT, type OAuthFindResponse, type TokenRevocation, auditRecorded } from '@carevault/contracts';
+import { NATS_CONNECTION, OutboxWriter, PINO_LOGGER } from '@carevault/platform';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
-import { OAuthStoreRepository, type StoredObject } from './oauth-store.repository';
+import { JWT_ACCESS_TOKEN_MODEL, OAuthStoreRepository, type StoredObject } from './oauth-store.repository';
+import { tokenAuditFields } from './token-audit';
 
 /** Expired objects stay this long (so that a late `find` still tells "expired" from "never existed" in logs), then go. */
 export const PURGE_GRACE_SECONDS = 3600;
@@ -22,12 +23,24 @@ export class OAuthStoreService implements OnApplicationBootstrap, OnApplicationS
 
   constructor(
     private readonly store: OAuthStoreRepository,
+    private readonly outbox: OutboxWriter,
     @Inject(NATS_CONNECTION) private readonly nc: Pick<NatsConnection, 'publish' | 'flush'>,
     @Inject(PINO_LOGGER) private readonly logger: Pick<Logger, 'info' | 'warn'>,
   ) {}
 
-  upsert(model: string, id: string, payload: Record<string, unknown>, expiresIn?: number): Promise<void> {
-    return this.store.upsert(model, id, payload, expiresIn);
+  /**
+   * oidc-provider does not store JWT access tokens: the gateway writes a marker per token it issued (every
+   * grant type), and the issuance is audited with that marker, in its transaction.
+   */
+  async upsert(model: string, id: string, payload: Record<string, unknown>, expiresIn?: number, correlationId: string | null = null): Promise<void> {
+    if (model !== JWT_ACCESS_TOKEN_MODEL) return this.store.upsert(model, id, payload, expiresIn);
+    await this.store.dataSource.transaction(async (m) => {
+      await this.store.upsert(model, id, payload, expiresIn, m);
+      const clientId = typeof payload.clientId === 'string' ? payload.clientId : null;
+      const grantId = typeof payload.grantId === 'string' ? payload.grantId : null;
+      const subject = await this.store.tokenSubject(m, { clientId, grantId });
+      await this.outbox.enqueue(m, auditRecorded('token-issued', 'success', tokenAuditFields(subject, { jti: id, clientId }, correlationId)));
+    });
   }
 
   async find(model: string, column: 'id' | 'user_code' | 'uid', value: string): Promise<OAuthFindResponse> {
@@ -47,6 +60,11 @@ export class OAuthStoreService implements OnApplicationBootstrap, OnApplicationS
     const revoked = await this.store.dataSource.transaction(async (m) => {
       const deleted = await this.store.deleteByGrantId(m, model, grantId);
       const announced: TokenRevocation[] = [];
+      if (denylist && deleted.length > 0) {
+        const subject = await this.store.tokenSubject(m, { grantId });
+        const fields = tokenAuditFields(subject, { count: String(deleted.length), reason: 'oauth-grant-revoked' }, null);
+        await this.outbox.enqueue(m, auditRecorded('token-revoked', 'success', fields));
+      }
       if (denylist) {
         for (const d of deleted) {
           const expiresAt = d.expiresAt ?? new Date(Date.now() + 24 * 3600_000);
@@ -59,8 +77,13 @@ export class OAuthStoreService implements OnApplicationBootstrap, OnApplicationS
     return revoked.count;
   }
 
-  async revokeJti(jti: string, clientId: string, exp: number): Promise<boolean> {
-    const added = await this.store.dataSource.transaction((m) => this.store.denylist(m, jti, clientId, new Date(exp * 1000)));
+  async revokeJti(jti: string, clientId: string, exp: number, correlationId: string | null = null): Promise<boolean> {
+    const added = await this.store.dataSource.transaction(async (m) => {
+      if (!(await this.store.denylist(m, jti, clientId, new Date(exp * 1000)))) return false;
+      const subject = await this.store.tokenSubject(m, { clientId, jti });
+      await this.outbox.enqueue(m, auditRecorded('token-revoked', 'success', tokenAuditFields(subject, { jti, clientId, reason: 'revoked-by-client' }, correlationId)));
+      return true;
+    });
     await this.announce([{ jti, exp }]);
     return added;
   }

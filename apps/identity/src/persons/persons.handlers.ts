@@ -1,6 +1,7 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Ctx, MessagePattern, type NatsContext, Payload } from '@nestjs/microservices';
 import { IdentityCmd, SignInRequest, type SignInResponse, SignUpRequest, type SignUpResponse } from '@carevault/contracts';
+import { correlationIdOf } from '../correlation';
 import { PersonsService } from './persons.service';
 
 @Controller()
@@ -8,12 +9,12 @@ export class PersonsHandlers {
   constructor(private readonly persons: PersonsService) {}
 
   @MessagePattern(IdentityCmd.SignUp)
-  signUp(@Payload() dto: SignUpRequest): Promise<SignUpResponse> {
-    return this.persons.signUp(dto);
+  signUp(@Payload() dto: SignUpRequest, @Ctx() ctx: NatsContext): Promise<SignUpResponse> {
+    return this.persons.signUp(dto, correlationIdOf(ctx));
   }
 
   @MessagePattern(IdentityCmd.SignIn)
-  signIn(@Payload() dto: SignInRequest): Promise<SignInResponse> {
-    return this.persons.signIn(dto);
+  signIn(@Payload() dto: SignInRequest, @Ctx() ctx: NatsContext): Promise<SignInResponse> {
+    return this.persons.signIn(dto, correlationIdOf(ctx));
   }
 }

@@ -1,5 +1,5 @@
 import { ErrorCode } from '@carevault/contracts';
-import { DomainError } from '@carevault/platform';
+import { DomainError, type OutboxWriter } from '@carevault/platform';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { RecordsService } from '../records/records.service';
 import type { SessionsService } from '../sessions/sessions.service';
@@ -26,15 +26,17 @@ function setup() {
   const records = { create: jest.fn().mockResolvedValue({ id: 'r-1', name: 'Ada', relationship: 'self', createdAt: 'x' }) };
   const sessions = { issue: jest.fn().mockResolvedValue(session) };
   const dataSource = { transaction: jest.fn((fn: (m: EntityManager) => unknown) => fn(manager)), manager: { name: 'default' } };
+  const outbox = { enqueue: jest.fn().mockResolvedValue([]) };
   const sut = new PersonsService(
     persons as unknown as PersonsRepository,
     hasher as unknown as PasswordHasher,
     records as unknown as RecordsService,
     sessions as unknown as SessionsService,
     dataSource as unknown as DataSource,
+    outbox as unknown as OutboxWriter,
     { SIGN_IN_MAX_FAILURES: '10', SIGN_IN_WINDOW_MINUTES: '15' },
   );
-  return { sut, persons, hasher, records, sessions, dataSource };
+  return { sut, persons, hasher, records, sessions, dataSource, outbox };
 }
 
 async function codeOf(p: Promise<unknown>): Promise<{ code: ErrorCode; message: string }> {
@@ -51,7 +53,7 @@ describe(PersonsService.name, () => {
     const req = { email: 'Ada@Example.org', password: 'correct horse battery', name: ' Ada ' };
 
     it('creates the person, their own record and a session in one transaction', async () => {
-      const { sut, persons, records, sessions, dataSource, hasher } = setup();
+      const { sut, persons, records, sessions, dataSource, hasher, outbox } = setup();
       const res = await sut.signUp(req);
       expect(dataSource.transaction).toHaveBeenCalledTimes(1);
       const person = persons.insert.mock.calls[0][1];
@@ -60,6 +62,10 @@ describe(PersonsService.name, () => {
       expect(records.create).toHaveBeenCalledWith(person.id, 'Ada', 'self', manager);
       expect(sessions.issue).toHaveBeenCalledWith(manager, person.id);
       expect(res).toEqual({ person: { id: person.id, email: 'Ada@Example.org', name: 'Ada' }, recordId: 'r-1', session });
+      expect(outbox.enqueue).toHaveBeenCalledWith(
+        manager,
+        expect.objectContaining({ data: expect.objectContaining({ action: 'sign-up', outcome: 'success', personId: person.id, recordId: 'r-1' }) }),
+      );
     });
 
     it('answers CONFLICT for a taken email without hashing', async () => {
@@ -112,6 +118,35 @@ describe(PersonsService.name, () => {
       expect(persons.findByEmail).not.toHaveBeenCalled();
       expect(hasher.verify).not.toHaveBeenCalled();
       expect(hasher.verifyDummy).not.toHaveBeenCalled();
+    });
+
+    it('audits a success with its session in the same transaction, and each failure with its reason (never the password)', async () => {
+      const ok = setup();
+      ok.persons.findByEmail.mockResolvedValue(stored);
+      await ok.sut.signIn({ ...req, clientAddress: '203.0.113.7' }, 'corr-1');
+      expect(ok.outbox.enqueue).toHaveBeenCalledWith(
+        manager,
+        expect.objectContaining({
+          data: expect.objectContaining({ action: 'sign-in', outcome: 'success', personId: 'p-1', clientAddress: '203.0.113.7', correlationId: 'corr-1', details: { sessionId: 's-1' } }),
+        }),
+      );
+      const wrong = setup();
+      wrong.persons.findByEmail.mockResolvedValue(stored);
+      wrong.hasher.verify.mockResolvedValue(false);
+      await codeOf(wrong.sut.signIn(req));
+      const limited = setup();
+      limited.persons.reserveSignInAttempt.mockResolvedValue(false);
+      await codeOf(limited.sut.signIn(req));
+      const unknown = setup();
+      await codeOf(unknown.sut.signIn(req));
+      const reasons = [wrong, limited, unknown].map((x) => {
+        expect(x.dataSource.transaction).toHaveBeenCalledTimes(1);
+        const event = x.outbox.enqueue.mock.calls[0][1];
+        expect(JSON.stringify(event)).not.toContain(req.password);
+        expect(event.data).toMatchObject({ action: 'sign-in-failed', outcome: 'failure' });
+        return [event.data.personId ?? null, event.data.details.reason];
+      });
+      expect(reasons).toEqual([['p-1', 'wrong-password'], [null, 'rate-limited'], [null, 'unknown-email']]);
     });
   });
 });

@@ -75,6 +75,10 @@ describe(SessionsService.name, () => {
         correlationId: 'corr-1',
         data: { sessionId: 's-1', personId: 'p-1', reason: 'sign-out', endedAt: endedAt.toISOString() },
       });
+      expect(outbox.enqueue).toHaveBeenCalledWith(
+        manager,
+        expect.objectContaining({ data: expect.objectContaining({ action: 'sign-out', outcome: 'success', personId: 'p-1', correlationId: 'corr-1' }) }),
+      );
     });
 
     it('tells gateways to forget the session before answering', async () => {

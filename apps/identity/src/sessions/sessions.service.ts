@@ -11,6 +11,7 @@ import {
   type SessionInvalidation,
   type SessionStatusResponse,
   type SignOutResponse,
+  auditRecorded,
 } from '@carevault/contracts';
 import { DomainError, NATS_CONNECTION, OutboxWriter, SERVICE_CONFIG } from '@carevault/platform';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -71,6 +72,7 @@ export class SessionsService {
         correlationId,
         data: { sessionId: ended.sessionId, personId: ended.personId, reason: 'sign-out', endedAt: ended.endedAt.toISOString() },
       });
+      await this.outbox.enqueue(manager, auditRecorded('sign-out', 'success', { personId: ended.personId, correlationId, details: { sessionId: ended.sessionId } }));
       return { ended: true, sessionId: ended.sessionId };
     });
     if (result.sessionId) {

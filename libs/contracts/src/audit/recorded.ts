@@ -32,6 +32,7 @@ export const AUDIT_ACTIONS = {
   'token-revoked': 'token',
   'connect-code-entered': 'connect',
   'connect-answer-wrong': 'connect',
+  'connect-locked': 'connect',
   'connect-authorized': 'connect',
   'device-authorized': 'device',
   'device-revoked': 'device',

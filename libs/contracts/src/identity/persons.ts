@@ -1,4 +1,4 @@
-import { IsEmail, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsEmail, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
 
 export const PASSWORD_MIN_LENGTH = 10;
 
@@ -30,6 +30,12 @@ export class SignUpRequest {
   @Matches(/\S/, { message: 'name must not be empty' })
   @MaxLength(200)
   name: string;
+
+  /** The client's IP address as the gateway saw it: recorded in the audit trail. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  clientAddress?: string;
 }
 
 /** The person, their own record (relationship "self") and a signed-in session. CONFLICT when the email is taken. */
@@ -47,6 +53,12 @@ export class SignInRequest {
   @IsString()
   @MaxLength(1024)
   password: string;
+
+  /** The client's IP address as the gateway saw it: recorded in the audit trail. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  clientAddress?: string;
 }
 
 /** UNAUTHENTICATED (one generic message) on a wrong email or password; RATE_LIMITED after too many failures. */
