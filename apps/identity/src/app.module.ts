@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule, STREAMS } from '@carevault/platform';
 import type { Logger } from 'pino';
 import { ApplicationsModule } from './applications/applications.module';
+import { DeviceInstancesModule } from './device-instances/device-instances.module';
 import { OAuthStoreModule } from './oauth-store/oauth-store.module';
 import type { IdentityEnv } from './config';
 import { ENTITIES, MIGRATIONS } from './database';
@@ -29,6 +30,7 @@ export class AppModule {
         RecordsModule,
         ApplicationsModule,
         OAuthStoreModule,
+        DeviceInstancesModule,
       ],
     };
   }

@@ -12,6 +12,8 @@ import { MIGRATIONS, SCHEMA } from '../src/database';
 
 export interface IdentityHarness {
   rpc: RpcClient;
+  /** The private nats-server (for tests that publish or subscribe themselves). */
+  natsUrl: string;
   /** Raw SQL against the suite's database (to check what is stored). */
   sql<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
   /** The last event on `subject` in CAREVAULT_EVENTS (waits for the outbox relay). */
@@ -49,8 +51,10 @@ export async function startIdentity(env: Record<string, string> = {}): Promise<I
     throw err;
   }
   const conn = nc;
+  const natsUrl = nats!.url;
   return {
     rpc: new RpcClient(conn, 10_000),
+    natsUrl,
     sql: async (text, params) => (await pg.query(text, params)).rows,
     async lastEvent<T>(subject: string, match: (e: EventEnvelope<T>) => boolean = () => true) {
       const jsm = await jetstreamManager(conn);

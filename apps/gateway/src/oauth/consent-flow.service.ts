@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { type ApplicationView, ConsentCmd, type GrantView, IdentityCmd, type RecordView } from '@carevault/contracts';
 import { RpcClient } from '@carevault/platform';
 import type { Provider } from 'oidc-provider';
+import { instanceNameOf } from '../device/instance-name';
 import type { SignedInSession } from '../web/session';
 import { consentRequested, coversRequiredRules, preselectedRecord } from './consent-rules';
 import { saveGrantBinding } from './grant-binding';
@@ -13,6 +14,7 @@ export interface InteractionParams {
   client_id?: unknown;
   record_id?: unknown;
   prompt?: unknown;
+  instance_name?: unknown;
 }
 
 export interface ConsentContext {
@@ -23,6 +25,8 @@ export interface ConsentContext {
   existing: GrantView | null;
   /** The page may be skipped: the existing grant covers every required rule of the current rule set. */
   skip: boolean;
+  /** Device applications: the name of the device instance being authorized (its `instance_name`, else the app's name). */
+  instanceName: string | null;
 }
 
 /** The decisions behind the consent page; the controller only renders and redirects. */
@@ -42,8 +46,10 @@ export class ConsentFlowService {
     ]);
     const selectedRecordId = preselectedRecord(params.record_id, records.items.map((r) => r.id));
     const existing = selectedRecordId ? await this.activeGrant(app.appId, selectedRecordId, correlationId) : null;
-    const skip = existing !== null && !consentRequested(params.prompt) && coversRequiredRules(existing.rules, app.rules);
-    return { app, records: records.items, selectedRecordId, existing, skip };
+    // Each device instance is approved on its own, even where the application holds a grant on the record.
+    const device = app.kind === 'device';
+    const skip = !device && existing !== null && !consentRequested(params.prompt) && coversRequiredRules(existing.rules, app.rules);
+    return { app, records: records.items, selectedRecordId, existing, skip, instanceName: device ? (instanceNameOf(params) ?? app.name) : null };
   }
 
   async activeGrant(appId: string, recordId: string, correlationId: string): Promise<GrantView | null> {
@@ -71,13 +77,22 @@ export class ConsentFlowService {
   /**
    * An oidc-provider grant for this authorization, bound to the consent grant and to OUR session, so
    * that extraTokenClaims can name person, record, consent grant and session at the token exchange.
+   * A device application gets a new device instance on that grant: its own refresh-token chain.
    */
-  async bindOAuthGrant(app: ApplicationView, session: SignedInSession, grant: GrantView, correlationId: string): Promise<string> {
+  async bindOAuthGrant(app: ApplicationView, session: SignedInSession, grant: GrantView, correlationId: string, instanceName: string | null = null): Promise<string> {
     const ttl = grantTtlFor(app.kind);
     const oauthGrant = new this.provider.Grant({ accountId: session.person.id, clientId: app.clientId, expiresIn: ttl } as never);
     oauthGrant.addResourceScope(this.settings.audience, API_RESOURCE_SCOPE);
     const oauthGrantId = await oauthGrant.save();
     const online = app.kind === 'web';
+    const instance =
+      app.kind === 'device'
+        ? await this.rpc.request(
+            IdentityCmd.CreateDeviceInstance,
+            { appId: app.appId, personId: session.person.id, recordId: grant.recordId, grantId: grant.grantId, oauthGrantId, name: instanceName ?? app.name },
+            { correlationId },
+          )
+        : null;
     await saveGrantBinding(
       this.rpc,
       oauthGrantId,
@@ -88,7 +103,7 @@ export class ConsentFlowService {
         recordId: grant.recordId,
         sessionId: online ? session.sessionId : null,
         mode: online ? 'online' : 'offline',
-        instanceId: null, // issue 6: the device instance created for this authorization
+        instanceId: instance?.id ?? null,
       },
       ttl,
       correlationId,

@@ -11,6 +11,8 @@ import { errorPage } from '../web/page-exception.filter';
 import { SessionService, type SignedInSession } from '../web/session';
 import { WebPages } from '../web/web-pages.decorator';
 import { type ConsentContext, ConsentFlowService, type InteractionParams } from './consent-flow.service';
+import { deviceInstanceContext } from '../device/device-pages';
+import { coversRequiredRules } from './consent-rules';
 import { CONSENT_FIELDS, consentPage } from './consent.view';
 import { OAUTH_PROVIDER, OAUTH_SETTINGS } from './oauth.tokens';
 import type { OAuthSettings } from './oauth.config';
@@ -69,7 +71,7 @@ export class InteractionController {
     }
     try {
       const grant = await this.flow.approve(ctx.app, session, recordId, optional, req.id);
-      const grantId = await this.flow.bindOAuthGrant(ctx.app, session, grant, req.id);
+      const grantId = await this.flow.bindOAuthGrant(ctx.app, session, grant, req.id, ctx.instanceName);
       return this.finish(req, reply, { login: { accountId: session.person.id }, consent: { grantId } });
     } catch (err) {
       const failure = formFailure(err);
@@ -87,7 +89,9 @@ export class InteractionController {
       records: ctx.records as RecordView[],
       selectedRecordId: ctx.selectedRecordId,
       checkedOptional: checked,
-      reauthorization: ctx.existing !== null,
+      // A device application's next instance on a record it holds a grant on is a new device, not a re-authorization.
+      reauthorization: ctx.existing !== null && (ctx.instanceName === null || !coversRequiredRules(ctx.existing.rules, ctx.app.rules)),
+      ...(ctx.instanceName !== null ? { context: deviceInstanceContext(ctx.instanceName) } : {}),
       error,
     });
     return sendHtml(reply, page, status);

@@ -74,10 +74,11 @@ describe('OAuth tokens (system)', () => {
     const page = await approveDevice(da.user_code, da.verification_uri);
     expect(page.html).toContain('Device connected');
     const tokens = await client.pollDeviceAuthorizationGrant(deviceConfig, { ...da, interval: 0.01 });
-    expect(tokens).toMatchObject({ token_type: 'bearer', expires_in: 600, instance_id: null, scope: 'patient/Observation.cr' });
+    expect(tokens).toMatchObject({ token_type: 'bearer', expires_in: 600, scope: 'patient/Observation.cr' });
+    expect(tokens.instance_id).toMatch(/^[0-9a-f-]{36}$/);
     expect(typeof tokens.refresh_token).toBe('string');
     const { payload } = await jose.jwtVerify(tokens.access_token, jwks, { issuer: p.baseUrl, audience: `${p.baseUrl}/api`, typ: 'at+jwt' });
-    expect(payload).toMatchObject({ cv_mode: 'offline', app_id: device.appId, client_id: device.clientId, record_id: tokens.record_id, grant_id: tokens.grant_id });
+    expect(payload).toMatchObject({ cv_mode: 'offline', app_id: device.appId, client_id: device.clientId, record_id: tokens.record_id, grant_id: tokens.grant_id, instance_id: tokens.instance_id });
     expect(payload.person_id).toBe(payload.sub);
     expect(payload.sid).toBeUndefined();
   });

@@ -1,4 +1,7 @@
 import type { ErrorOut, KoaContextWithOIDC } from 'oidc-provider';
+import { UserCodeRateLimited } from '../device/device-flow';
+import { instanceNameOf } from '../device/instance-name';
+import { tooManyTriesPage } from '../device/device-pages';
 import { html, type SafeHtml } from '../web/html';
 import { layout } from '../web/layout';
 
@@ -22,11 +25,15 @@ function formParts(form: string): { action: string; xsrf: string } | null {
 }
 
 export async function userCodeInputSource(ctx: KoaContextWithOIDC, form: string, _out?: ErrorOut, err?: Error & { userCode?: string }): Promise<void> {
+  if (err instanceof UserCodeRateLimited) return send(ctx, tooManyTriesPage());
+  // Deny on the consent page, or "this is not my device" on the confirmation (oidc-provider's AbortedError).
+  const denied = err?.name === 'AbortedError';
   const parts = formParts(form);
   const wrong = err !== undefined && (err.userCode !== undefined || err.name === 'NoCodeError' || err.name === 'InvalidUserCode');
   const value = typeof ctx.oidc.params?.user_code === 'string' ? ctx.oidc.params.user_code : '';
   const body = parts
     ? html`${wrong ? html`<div class="error-summary" role="alert"><p>That code is not right, or it has expired. Check the code on your device and try again.</p></div>` : ''}
+${denied ? html`<p role="status"><strong>You did not allow the device. It cannot use your records.</strong></p>` : ''}
 <p>Enter the code your device shows to connect it to your Carevault records.</p>
 <form method="post" action="${parts.action}" class="stack" novalidate>
   <input type="hidden" name="xsrf" value="${parts.xsrf}">
@@ -43,8 +50,10 @@ export async function userCodeInputSource(ctx: KoaContextWithOIDC, form: string,
 export async function userCodeConfirmSource(ctx: KoaContextWithOIDC, form: string, client: { clientName?: string; clientId: string }, _deviceInfo: unknown, userCode: string): Promise<void> {
   const parts = formParts(form);
   const name = client.clientName ?? client.clientId;
+  const instance = instanceNameOf(ctx.oidc.entities.DeviceCode?.params ?? {});
   const body = parts
     ? html`<p><strong>${name}</strong> asks to connect with the code <strong class="code">${userCode}</strong>.</p>
+${instance ? html`<p>The device calls itself <strong>${instance}</strong>.</p>` : ''}
 <p>Continue only if your device shows this same code. Next you choose which record it may use and what it may do.</p>
 <form method="post" action="${parts.action}" class="stack">
   <input type="hidden" name="xsrf" value="${parts.xsrf}">

@@ -2,6 +2,8 @@ import type { RpcClient } from '@carevault/platform';
 import { IdentityCmd } from '@carevault/contracts';
 import type { Configuration, KoaContextWithOIDC, Provider } from 'oidc-provider';
 import type { Logger } from 'pino';
+import { installDeviceFlow } from '../device/device-flow';
+import { instanceNameParam } from '../device/instance-name';
 import { createAdapterClass } from './adapter';
 import { CLIENT_KIND, EXTRA_CLIENT_METADATA } from './client-metadata';
 import { JwtAccessTokens } from './jwt-tokens';
@@ -59,7 +61,7 @@ function configuration(settings: OAuthSettings, rpc: RpcClient): Configuration {
     extraClientMetadata: { properties: EXTRA_CLIENT_METADATA },
     extraParams: {
       record_id: requestParams,
-      instance_name: null,
+      instance_name: instanceNameParam,
     },
     enabledJWA: { idTokenSigningAlgValues: ['ES256'] },
     jwks: { keys: [settings.signingJwk as never] },
@@ -150,6 +152,7 @@ export function createProvider(settings: OAuthSettings, rpc: RpcClient, logger: 
   provider.proxy = true;
   installClientSecretCheck(provider, rpc);
   provider.use(tokenEndpointMiddleware(rpc, new JwtAccessTokens(rpc, settings), logger));
+  installDeviceFlow(provider, rpc, logger);
   provider.on('server_error', (_ctx: unknown, err: Error) => logger.error({ err: { message: err.message, stack: err.stack } }, 'oauth server error'));
   const events = provider as unknown as NodeJS.EventEmitter;
   for (const event of LOGGED_ERRORS) {

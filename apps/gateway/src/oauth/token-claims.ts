@@ -23,7 +23,8 @@ async function consentGrant(rpc: RpcClient, grantId: string) {
 /**
  * extraTokenClaims: application tokens name the application; user and device tokens name the person,
  * record and consent grant they stand for. A token is refused (invalid_grant) when its consent grant was
- * revoked or, for an online token, its Carevault session ended since the person approved.
+ * revoked, its device instance disconnected or, for an online token, its Carevault session ended since
+ * the person approved.
  */
 export function extraTokenClaims(rpc: RpcClient) {
   return async (_ctx: KoaContextWithOIDC, token: AccessToken | ClientCredentials): Promise<ExtraClaims | undefined> => {
@@ -41,6 +42,11 @@ export function extraTokenClaims(rpc: RpcClient) {
     if (binding.mode === 'online') {
       const session = binding.sessionId ? await rpc.request(IdentityCmd.SessionStatus, { sessionId: binding.sessionId }) : { active: false };
       if (!session.active) throw refused('the Carevault session ended');
+    }
+    if (binding.instanceId) {
+      // A revoked device instance gets no new tokens; a live one has its use recorded (at most once a minute).
+      const instance = await rpc.request(IdentityCmd.DeviceInstanceStatus, { instanceId: binding.instanceId, touch: true });
+      if (!instance.active) throw refused('the device instance was disconnected');
     }
     const scope = smartScope(grant.rules, 'patient', modesFor(binding.mode));
     return {

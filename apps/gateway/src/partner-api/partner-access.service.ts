@@ -2,6 +2,8 @@ import {
   type AccessContext,
   AccessMode,
   ConsentCmd,
+  DEVICE_INSTANCE_INVALIDATION_SUBJECT,
+  type DeviceInstanceInvalidation,
   type EffectivePermissionsResponse,
   ErrorCode,
   GRANT_INVALIDATION_SUBJECT,
@@ -36,6 +38,7 @@ export class PartnerAccessService implements OnModuleInit, OnModuleDestroy {
   private readonly permissions = new InvalidatingCache<EffectivePermissionsResponse>();
   private readonly sessions = new InvalidatingCache<boolean>();
   private readonly revokedTokens = new InvalidatingCache<boolean>();
+  private readonly instances = new InvalidatingCache<boolean>();
   private readonly subscriptions: Subscription[] = [];
 
   constructor(
@@ -64,6 +67,11 @@ export class PartnerAccessService implements OnModuleInit, OnModuleDestroy {
           if (!err) this.revokedTokens.invalidate(msg.json<TokenRevocation>().jti);
         },
       }),
+      this.nc.subscribe(DEVICE_INSTANCE_INVALIDATION_SUBJECT, {
+        callback: (err, msg) => {
+          if (!err) this.instances.invalidate(msg.json<DeviceInstanceInvalidation>().instanceId);
+        },
+      }),
     );
     void this.watchReconnects();
   }
@@ -72,7 +80,7 @@ export class PartnerAccessService implements OnModuleInit, OnModuleDestroy {
     for (const s of this.subscriptions) s.unsubscribe();
   }
 
-  /** The caller of this request, or 401: a bad, expired or revoked token, or an online token whose sign-in session ended. */
+  /** The caller of this request, or 401: a bad, expired or revoked token, an online token whose sign-in session ended, or a disconnected device's. */
   async authenticate(req: FastifyRequest): Promise<Caller> {
     const caller = await this.tokens.verify(req.headers.authorization);
     const jti = caller.jti;
@@ -82,6 +90,12 @@ export class PartnerAccessService implements OnModuleInit, OnModuleDestroy {
       const sessionId = caller.sessionId;
       const active = await this.sessions.get(sessionId, async () => (await this.rpc.request(IdentityCmd.SessionStatus, { sessionId }, { correlationId: req.id })).active);
       if (!active) throw new ProblemException(ErrorCode.UNAUTHENTICATED, 'The sign-in session this token belongs to has ended.');
+    }
+    if (caller.instanceId) {
+      const instanceId = caller.instanceId;
+      // A load also records the use (identity writes it at most once a minute): last_used_at costs no extra round trip.
+      const active = await this.instances.get(instanceId, async () => (await this.rpc.request(IdentityCmd.DeviceInstanceStatus, { instanceId, touch: true }, { correlationId: req.id })).active);
+      if (!active) throw new ProblemException(ErrorCode.UNAUTHENTICATED, 'The device this token belongs to was disconnected.');
     }
     return caller;
   }
@@ -94,8 +108,8 @@ export class PartnerAccessService implements OnModuleInit, OnModuleDestroy {
       this.rpc.request(ConsentCmd.EffectivePermissions, { appId: caller.appId, recordId }, { correlationId }),
     );
     if (!perms.grant) return null;
-    // A token issued under a grant that was since revoked (and perhaps granted again) is done.
-    if (caller.grantId && caller.mode === 'online' && perms.grant.grantId !== caller.grantId) return null;
+    // A token issued under a grant that was since revoked (and perhaps granted again) is done: online and device tokens.
+    if (caller.grantId && (caller.mode === 'online' || caller.instanceId) && perms.grant.grantId !== caller.grantId) return null;
     return perms;
   }
 
@@ -134,6 +148,7 @@ export class PartnerAccessService implements OnModuleInit, OnModuleDestroy {
         this.permissions.clear();
         this.sessions.clear();
         this.revokedTokens.clear();
+        this.instances.clear();
       }
     }
   }
