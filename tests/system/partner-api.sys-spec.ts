@@ -212,6 +212,20 @@ describe('partner data API (system)', () => {
     expect(((await grants.json()) as { items: Array<{ grantId: string; modes: AccessMode[] }> }).items.map((g) => g.grantId)).toEqual([grantId]);
   });
 
+  it("serves the app's event feed to its application token only", async () => {
+    let types: string[] = [];
+    for (const until = Date.now() + 15_000; Date.now() < until; await new Promise((r) => setTimeout(r, 200))) {
+      const feed = await api(offline, '/api/v1/events');
+      expect(feed.status).toBe(200);
+      const body = (await feed.json()) as { items: Array<{ type: string; data: { grantId: string } }> };
+      types = body.items.filter((e) => e.data.grantId === grantId).map((e) => e.type);
+      if (types.includes('grant.created')) break;
+    }
+    expect(types).toContain('grant.created');
+    expect((await api(online, '/api/v1/events')).status).toBe(403);
+    expect((await api(online, '/api/v1/webhook-deliveries')).status).toBe(403);
+  });
+
   it('refuses the very next online call after sign-out (401), while offline access goes on', async () => {
     const other = await rpc.request(IdentityCmd.SignIn, { email: person.person.email, password: 'correct horse battery' });
     const token = await mintAccessToken(p, {

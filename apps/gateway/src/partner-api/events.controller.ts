@@ -50,10 +50,22 @@ export class DeliveriesQuery {
   limit?: number;
 }
 
+/**
+ * The application's own view of its events: they cover every person who authorized it, so only the
+ * application itself (a client_credentials token) may read them — not a person's online token, not a device.
+ */
+async function applicationCaller(access: PartnerAccessService, req: FastifyRequest) {
+  const caller = await access.authenticate(req);
+  if (caller.personId || caller.instanceId || caller.mode !== 'offline') {
+    throw new ProblemException(ErrorCode.ACCESS_DENIED, 'Use an application token (client_credentials) for this route.');
+  }
+  return caller;
+}
+
 /** Grant and connect events for the calling application: the polling feed and the webhook delivery log. */
 @ApiTags('partner events')
 @ApiBearerAuth('access-token')
-@ApiProblems(ErrorCode.UNAUTHENTICATED, ErrorCode.VALIDATION_FAILED, ErrorCode.UNAVAILABLE, ErrorCode.INTERNAL)
+@ApiProblems(ErrorCode.UNAUTHENTICATED, ErrorCode.ACCESS_DENIED, ErrorCode.VALIDATION_FAILED, ErrorCode.UNAVAILABLE, ErrorCode.INTERNAL)
 @Controller('api/v1')
 export class EventsController {
   constructor(
@@ -64,14 +76,14 @@ export class EventsController {
   @Get('events')
   @ApiOperation({ summary: "This application's events (grant.created, grant.updated, grant.revoked, connect-request.authorized, device-instance.revoked), oldest first" })
   async events(@Req() req: FastifyRequest, @Query(queryPipe) q: EventsQuery): Promise<EventFeedPage> {
-    const caller = await this.access.authenticate(req);
+    const caller = await applicationCaller(this.access, req);
     return this.rpc.request(PartnerPushCmd.ListEvents, { appId: caller.appId, ...q }, { correlationId: req.id });
   }
 
   @Get('webhook-deliveries')
   @ApiOperation({ summary: "This application's webhook deliveries, newest first" })
   async deliveries(@Req() req: FastifyRequest, @Query(queryPipe) q: DeliveriesQuery): Promise<DeliveryList> {
-    const caller = await this.access.authenticate(req);
+    const caller = await applicationCaller(this.access, req);
     return this.rpc.request(PartnerPushCmd.ListDeliveries, { appId: caller.appId, ...q }, { correlationId: req.id });
   }
 
@@ -80,7 +92,7 @@ export class EventsController {
   @ApiOperation({ summary: 'Send a delivery again (due now)' })
   @ApiProblems(ErrorCode.NOT_FOUND)
   async redeliver(@Req() req: FastifyRequest, @Param('deliveryId') deliveryId: string): Promise<DeliveryView> {
-    const caller = await this.access.authenticate(req);
+    const caller = await applicationCaller(this.access, req);
     if (!UUID.test(deliveryId)) throw new ProblemException(ErrorCode.NOT_FOUND, 'No such delivery.');
     return this.rpc.request(PartnerPushCmd.Redeliver, { appId: caller.appId, deliveryId }, { correlationId: req.id });
   }
