@@ -192,6 +192,11 @@ describe('device instances (system)', () => {
     const listed = await rpc.request(IdentityCmd.ListDeviceInstances, { personId: samId, recordIds: [String(tokens.phone.record_id)] });
     expect(listed.items.map((i) => i.name).sort()).toEqual(['Kitchen tablet', "Sam's iPhone"]);
     expect(listed.items.every((i) => i.lastUsedAt !== null)).toBe(true);
+    const apps = await sam.request('/apps');
+    expect(apps.status).toBe(200);
+    expect(apps.html).toContain('Kitchen tablet');
+    expect(apps.html).toContain('Sam&#39;s iPhone');
+    expect(apps.html.match(/name="instance_id"/g)).toHaveLength(2);
   });
 
   it('revoking one instance (POST /apps/revoke-instance): its refresh and data calls fail at once, the other keeps working, partners get the event', async () => {
@@ -202,6 +207,9 @@ describe('device instances (system)', () => {
     const answer = await revokeInstance(sam, tokens.phone.instance_id);
     expect(answer.status).toBe(303);
     expect(answer.location?.pathname).toBe('/apps');
+    const apps = await sam.request('/apps');
+    expect(apps.html).not.toContain('Sam&#39;s iPhone');
+    expect(apps.html).toContain('Kitchen tablet');
     expect((await upload(tokens.phone)).status).toBe(401);
     expect(await refresh(tokens.phone.refresh_token)).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
     expect((await upload(tokens.tablet)).status).toBe(201);

@@ -10,6 +10,7 @@ const PHARMACY = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';
 const LAB = 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb';
 const GRANT_1 = 'c1c1c1c1-c1c1-4c1c-8c1c-c1c1c1c1c1c1';
 const GRANT_2 = 'c2c2c2c2-c2c2-4c2c-8c2c-c2c2c2c2c2c2';
+const INSTANCE = '7b0e9c1e-5d2f-4c7a-9a51-2f0c9d3e4b61';
 
 const grant = (o: Partial<GrantView>): GrantView => ({
   grantId: GRANT_1,
@@ -62,6 +63,11 @@ describe('connected applications page and leaving a record', () => {
       ].filter((g) => d.recordIds.includes(g.recordId)),
       nextCursor: null,
     }));
+    await h.services.on(IdentityCmd.ListDeviceInstances, (d: { recordIds: string[] }) => ({
+      items: [
+        { id: INSTANCE, appId: PHARMACY, recordId: SAM.id, personId: PERSON.id, name: "Sam's <phone>", createdAt: '2026-11-29T09:00:00.000Z', lastUsedAt: null, revokedAt: null },
+      ].filter((i) => d.recordIds.includes(i.recordId)),
+    }));
     const signin = await h.request({ method: 'GET', url: '/signin' });
     cookies = { cv_session: SESSION.token, cv_csrf: cookieOf(signin, 'cv_csrf')! };
     token = csrfField(signin)!;
@@ -95,6 +101,9 @@ describe('connected applications page and leaving a record', () => {
     expect(forms[0]).toContain(`name="_csrf" value="${token}"`);
     expect(forms[0]).toContain(`name="grant_id" value="${GRANT_1}"`);
     expect(res.body).toContain('<a href="/apps">Connected apps</a>');
+    // Each device instance on its own, with its own Disconnect form.
+    expect(t).toContain("Sam's <phone> (Contoso Pharmacy; connected on 29 November 2026 ) Disconnect");
+    expect(res.body).toContain(`name="instance_id" value="${INSTANCE}"`);
   });
 
   it('says so for a record no application may use', async () => {

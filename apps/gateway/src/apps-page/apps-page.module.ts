@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DeviceModule } from '../device/device.module';
 import { CookieWriter } from '../web/cookies';
 import { WebModule } from '../web/web.module';
 import { ApplicationNames } from './application-names';
@@ -9,7 +10,7 @@ import { LeaveRecordController } from './leave-record.controller';
 
 /** The person's connected applications (/apps, revoke) and leaving a record (/records/leave). */
 @Module({
-  imports: [WebModule],
+  imports: [WebModule, DeviceModule],
   controllers: [AppsPageController, LeaveRecordController],
   providers: [ApplicationNames, ConnectedAppsService, FlashMessages, CookieWriter],
 })

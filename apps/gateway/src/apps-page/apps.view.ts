@@ -1,4 +1,5 @@
 import type { RecordView, Rule } from '@carevault/contracts';
+import { type DeviceInstanceItem, deviceInstanceList } from '../device/device-pages';
 import { dataTypeInWords, modeInWords, permissionsInWords } from '../oauth/consent-rules';
 import { RELATIONSHIP_OPTIONS } from '../persons/views';
 import { type FormError, csrfInput, errorSummary } from '../web/forms';
@@ -19,18 +20,11 @@ export interface ConnectedApp {
   byYou: boolean;
 }
 
-/** One device instance authorized on the record (issue 6; none are listed yet). */
-export interface ConnectedDevice {
-  instanceId: string;
-  name: string;
-  appName: string;
-  since: string;
-}
-
 export interface RecordConnections {
   record: RecordView;
   applications: ConnectedApp[];
-  devices: ConnectedDevice[];
+  /** Device instances (SODA) on the record, each disconnected on its own. */
+  devices: DeviceInstanceItem[];
 }
 
 export interface AppsPageInput {
@@ -73,13 +67,6 @@ function application(app: ConnectedApp, record: RecordView, csrf: string): SafeH
 </article>`;
 }
 
-/** Issue 6 fills this in: each device instance with its own revoke button. */
-function devices(list: ConnectedDevice[]): SafeHtml {
-  if (list.length === 0) return html``;
-  return html`<h3>Devices</h3>
-<ul>${list.map((d) => html`<li>${d.name} <span class="muted">(${d.appName}, since ${when(d.since)})</span></li>`)}</ul>`;
-}
-
 function recordSection(c: RecordConnections, csrf: string): SafeHtml {
   const relationship = RELATIONSHIP_OPTIONS.find((o) => o.value === c.record.relationship)?.label ?? c.record.relationship;
   const headingId = `record-${c.record.id}`;
@@ -90,11 +77,11 @@ function recordSection(c: RecordConnections, csrf: string): SafeHtml {
       ? c.applications.map((a) => application(a, c.record, csrf))
       : html`<p class="muted">No application can use this record.</p>`
   }
-  ${devices(c.devices)}
+  ${deviceInstanceList(c.devices, csrf)}
 </section>`;
 }
 
-/** /apps: per record, the applications (and later the device instances) that may use it, each with a Revoke button. */
+/** /apps: per record, the applications and device instances that may use it, each with its own Revoke/Disconnect button. */
 export function appsPage(o: AppsPageInput): SafeHtml {
   return layout({
     title: 'Connected applications',

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ConsentCmd, type GetRecordResponse, type GrantView, IdentityCmd } from '@carevault/contracts';
 import { PINO_LOGGER, RpcClient } from '@carevault/platform';
 import type { Logger } from 'pino';
+import { DeviceInstancesView } from '../device/device-instances.view';
 import { ApplicationNames } from './application-names';
 import { type ConnectedApp, type RecordConnections, recordTitle } from './apps.view';
 
@@ -18,14 +19,16 @@ export class ConnectedAppsService {
   constructor(
     private readonly rpc: RpcClient,
     private readonly names: ApplicationNames,
+    private readonly instances: DeviceInstancesView,
     @Inject(PINO_LOGGER) private readonly logger: Logger,
   ) {}
 
   /** Per record the person is custodian of, the applications with an active grant on it. */
   async forPerson(personId: string, correlationId: string): Promise<RecordConnections[]> {
     const records = (await this.rpc.request(IdentityCmd.ListRecords, { personId }, { correlationId })).items;
-    const grants = await this.activeGrants(records.map((r) => r.id), correlationId);
-    const names = await this.names.namesOf(grants.map((g) => g.appId), correlationId);
+    const recordIds = records.map((r) => r.id);
+    const [grants, groups] = await Promise.all([this.activeGrants(recordIds, correlationId), this.instances.forRecords(personId, recordIds, correlationId)]);
+    const names = await this.names.namesOf([...grants.map((g) => g.appId), ...groups.map((g) => g.appId)], correlationId);
     const connected = (g: GrantView): ConnectedApp => ({
       grantId: g.grantId,
       appName: names.get(g.appId) ?? g.appId,
@@ -34,8 +37,11 @@ export class ConnectedAppsService {
       changed: g.updatedAt !== g.createdAt ? g.updatedAt : null,
       byYou: g.personId === personId,
     });
-    // Device instances (issue 6) get their own list per record; until then every grant shows as an application.
-    return records.map((record) => ({ record, applications: grants.filter((g) => g.recordId === record.id).map(connected), devices: [] }));
+    const devicesOn = (recordId: string) =>
+      groups
+        .filter((g) => g.recordId === recordId)
+        .flatMap((g) => g.instances.map((i) => ({ id: i.id, name: i.name, appName: names.get(g.appId) ?? g.appId, createdAt: i.createdAt, lastUsedAt: i.lastUsedAt })));
+    return records.map((record) => ({ record, applications: grants.filter((g) => g.recordId === record.id).map(connected), devices: devicesOn(record.id) }));
   }
 
   /**
