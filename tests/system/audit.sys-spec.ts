@@ -4,8 +4,7 @@ import { type RunningPlatform, mintAccessToken, startPlatform } from '@carevault
 import type { NatsConnection } from '@nats-io/transport-node';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the gateway's test browser (cookie jar, CSRF forms), test code only
-import { WebClient, signUp } from '../../apps/gateway/test/web-client';
+import { WebClient, signUp } from '@carevault/testing';
 import { type CallContext, Driver, compare, occurrences, planCalls, serviceLogs, streamMessages, waitForAccesses } from './audit.support';
 
 // The audit trail end to end: every service as its own process. Completeness of data-access entries

@@ -1,13 +1,12 @@
 import { AccessMode, ConsentCmd, IdentityCmd, PartnerPushCmd, Permission, type RegisterApplicationResponse } from '@carevault/contracts';
 import { RpcClient, connectNats } from '@carevault/platform';
-import { type RunningPlatform, startPlatform } from '@carevault/testing';
+import { type RunningPlatform, startPlatform, type Page, WebClient, signUp } from '@carevault/testing';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
-import { Browser, type Page, signUp } from './device-browser';
 
 // Device instances end to end (issue 6): the RFC 8628 flow on /device through the real pages, one
 // instance per device with its own refresh chain, offline uploads, revocation of one instance or of the
@@ -55,7 +54,7 @@ describe('device instances (system)', () => {
   let nc: NatsConnection;
   let rpc: RpcClient;
   let device: RegisterApplicationResponse;
-  let sam: Browser;
+  let sam: WebClient;
   let samId: string;
   const tokens: Record<'phone' | 'tablet', Json> = { phone: {}, tablet: {} };
 
@@ -76,7 +75,7 @@ describe('device instances (system)', () => {
   const upload = (t: Json, systolic = 120, diastolic = 80) => api(t.access_token, `/api/v1/records/${String(t.record_id)}/items`, bloodPressure(systolic, diastolic));
 
   /** The person's side: /device, the code in lower case without its dash, the confirmation, the consent page. */
-  async function decide(b: Browser, da: Authorization, decision: 'approve' | 'deny', instanceName: string): Promise<Page> {
+  async function decide(b: WebClient, da: Authorization, decision: 'approve' | 'deny', instanceName: string): Promise<Page> {
     const entry = await b.follow('/device');
     expect(entry.html).toContain('Code from your device');
     const confirm = await b.submit(entry, { user_code: da.user_code.toLowerCase().replace('-', '') });
@@ -96,9 +95,9 @@ describe('device instances (system)', () => {
     return answer.body;
   }
 
-  async function revokeInstance(b: Browser, instanceId: unknown, csrf?: string) {
+  async function revokeInstance(b: WebClient, instanceId: unknown, csrf?: string) {
     const token = csrf ?? b.csrfOf(await b.request('/records'));
-    return b.request('/apps/revoke-instance', { instance_id: String(instanceId), _csrf: token });
+    return b.request('/apps/revoke-instance', { form: { instance_id: String(instanceId), _csrf: token } });
   }
 
   /** The application's partner event feed (what GET /api/v1/events and the webhooks serve), from partner-push. */
@@ -122,8 +121,8 @@ describe('device instances (system)', () => {
       }),
     });
     device = (await res.json()) as RegisterApplicationResponse;
-    await signUp(new Browser(p.baseUrl), { email: 'sam@example.org', password: PASSWORD, name: 'Sam' });
-    sam = new Browser(p.baseUrl);
+    await signUp(new WebClient(p.baseUrl), { email: 'sam@example.org', password: PASSWORD, name: 'Sam' });
+    sam = new WebClient(p.baseUrl);
   }, 180_000);
 
   afterAll(async () => {
@@ -144,7 +143,7 @@ describe('device instances (system)', () => {
     const signin = await sam.follow('/device');
     expect(signin.url.pathname).toBe('/signin');
     expect(signin.url.searchParams.get('next')).toBe('/device');
-    const back = await sam.submit(signin, { email: 'sam@example.org', password: PASSWORD }, '/signin');
+    const back = await sam.submit(signin, { email: 'sam@example.org', password: PASSWORD }, { actionPart: '/signin' });
     expect(back.url.pathname).toBe('/device');
     samId = (await rpc.request(IdentityCmd.SignIn, { email: 'sam@example.org', password: PASSWORD })).person.id;
 
@@ -200,8 +199,8 @@ describe('device instances (system)', () => {
   });
 
   it('revoking one instance (POST /apps/revoke-instance): its refresh and data calls fail at once, the other keeps working, partners get the event', async () => {
-    expect((await sam.request('/apps/revoke-instance', { instance_id: String(tokens.phone.instance_id), _csrf: 'wrong' })).status).toBe(403);
-    const stranger = new Browser(p.baseUrl);
+    expect((await sam.request('/apps/revoke-instance', { form: { instance_id: String(tokens.phone.instance_id), _csrf: 'wrong' } })).status).toBe(403);
+    const stranger = new WebClient(p.baseUrl);
     await signUp(stranger, { email: 'eve@example.org', password: PASSWORD, name: 'Eve' });
     expect((await revokeInstance(stranger, tokens.phone.instance_id)).status).toBe(404);
     const answer = await revokeInstance(sam, tokens.phone.instance_id);
@@ -290,7 +289,7 @@ describe('device instances (system)', () => {
   });
 
   it('wrong user codes: rate-limited per person and address, 0 successes in 1,000 guesses', async () => {
-    const mallory = new Browser(p.baseUrl);
+    const mallory = new WebClient(p.baseUrl);
     await signUp(mallory, { email: 'mallory@example.org', password: PASSWORD, name: 'Mallory' });
     const live = await authorize('Target');
     const guess = () => Array.from({ length: 8 }, () => CHARSET[Math.floor(Math.random() * 20)]).join('');
@@ -300,7 +299,7 @@ describe('device instances (system)', () => {
       const tab = mallory.fork();
       const form = await tab.request('/device');
       const xsrf = /name="xsrf" value="([^"]*)"/.exec(form.html)![1]!;
-      return tab.request('/device', { xsrf, user_code: guess() });
+      return tab.request('/device', { form: { xsrf, user_code: guess() } });
     };
     for (let batch = 0; batch < 20; batch++) {
       for (const page of await Promise.all(Array.from({ length: 50 }, attempt))) {
@@ -315,7 +314,7 @@ describe('device instances (system)', () => {
     expect(outcomes).toMatchObject({ confirmed: 0, other: 0, limited: 1000 - outcomes.wrong });
     const form = await mallory.request('/device');
     const xsrf = /name="xsrf" value="([^"]*)"/.exec(form.html)![1]!;
-    const right = await mallory.request('/device', { xsrf, user_code: live.user_code });
+    const right = await mallory.request('/device', { form: { xsrf, user_code: live.user_code } });
     expect(right.status).toBe(429);
     expect((await poll(live)).body.error).toBe('authorization_pending');
   }, 120_000);

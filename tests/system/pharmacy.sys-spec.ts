@@ -11,10 +11,7 @@ import * as client from 'openid-client';
 import { Client } from 'pg';
 // The gateway's browser-like test helpers (cookie jar, forms, code + PKCE flow), reused rather than copied;
 // they belong in libs/testing once more than these suites need them.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { REDIRECT, WebClient, authorizationRequest, insecure, isConsentPage, oauthPost, openAuthorize } from '../../apps/gateway/test/oauth-flow';
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { type Page, signUp } from '../../apps/gateway/test/web-client';
+import { type Page, REDIRECT, WebClient, authorizationRequest, insecure, isConsentPage, oauthPost, openAuthorize, signUp } from '@carevault/testing';
 
 // Issue 4 end to end: the example pharmacy (examples/pharmacy, run as `node examples/pharmacy/run.mjs`
 // the way its README says) registered through the operator API, a person who authorizes it through

@@ -2,3 +2,5 @@ export * from './database';
 export * from './platform';
 export * from './processes';
 export * from './tokens';
+export * from './oauth-flow';
+export * from './web-client';

@@ -1,12 +1,20 @@
 import { NATS_SERVICES, type ServiceName, SERVICE_NAMES } from '@carevault/contracts';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { type TestDatabase, createTestDatabase } from './database';
 import { type NatsServerHandle, freePort, startNatsServer, stopChild } from './processes';
 
-const ROOT = resolve(__dirname, '../../..');
+/** The repository root, from the sources (jest) or from their build in dist/ (the benchmark). */
+function repoRoot(from: string): string {
+  for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, 'tools/build.mjs'))) return dir;
+  }
+  return resolve(from, '../../..');
+}
+
+const ROOT = repoRoot(__dirname);
 
 export interface PlatformOptions {
   /** Which services to run (default: all seven). */
@@ -32,6 +40,8 @@ export interface RunningPlatform {
   startService(name: ServiceName): Promise<void>;
   stopService(name: ServiceName): Promise<void>;
   killService(name: ServiceName): void;
+  /** The process id of each running service (for RSS readings and profiling signals). */
+  pids(): Partial<Record<ServiceName, number>>;
   waitHealthy(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
@@ -126,6 +136,11 @@ export async function startPlatform(o: PlatformOptions = {}): Promise<RunningPla
     },
     killService(name) {
       children.get(name)?.kill('SIGKILL');
+    },
+    pids() {
+      const out: Partial<Record<ServiceName, number>> = {};
+      for (const [name, c] of children) if (c.pid !== undefined && c.exitCode === null && c.signalCode === null) out[name] = c.pid;
+      return out;
     },
     waitHealthy,
     async stop() {

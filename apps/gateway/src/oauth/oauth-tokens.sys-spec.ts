@@ -4,8 +4,7 @@ import { type RunningPlatform, startPlatform } from '@carevault/testing';
 import { Client } from 'pg';
 import * as jose from 'jose';
 import * as client from 'openid-client';
-import { REDIRECT, WebClient, authorizationRequest, insecure, oauthPost, openAuthorize, registerApp } from '../../test/oauth-flow';
-import { type Page, signUp } from '../../test/web-client';
+import { type Page, REDIRECT, WebClient, authorizationRequest, insecure, oauthPost, openAuthorize, registerApp, signUp } from '@carevault/testing';
 
 // Tokens end to end: the RFC 8628 device flow on our pages, rotating refresh tokens (reuse and races),
 // client_credentials, introspection and revocation of JWT access tokens, sign-out ending online tokens.

@@ -4,8 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as jose from 'jose';
 import * as client from 'openid-client';
-import { REDIRECT, WebClient, authorizationRequest, insecure, isConsentPage, oauthPost, openAuthorize, registerApp } from '../../test/oauth-flow';
-import { signUp } from '../../test/web-client';
+import { REDIRECT, WebClient, authorizationRequest, insecure, isConsentPage, oauthPost, openAuthorize, registerApp, signUp } from '@carevault/testing';
 
 // The OAuth 2.0 authorization server end to end: every service as its own process, our sign-up and
 // consent pages driven like a browser, openid-client 6 as the partner application.

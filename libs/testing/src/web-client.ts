@@ -26,6 +26,20 @@ export class WebClient {
 
   constructor(readonly baseUrl: string) {}
 
+  /** Another browser signed in as the same person (a tab without the OAuth state): only Carevault's cv_ cookies are copied. */
+  fork(): WebClient {
+    const other = new WebClient(this.baseUrl);
+    for (const [key, c] of this.jar) if (c.name.startsWith('cv_')) other.jar.set(key, { ...c });
+    return other;
+  }
+
+  /** The CSRF token of the person's forms (any page with a form carries it). */
+  csrfOf(page: Page): string {
+    const token = /name="_csrf" value="([^"]*)"/.exec(page.html)?.[1];
+    if (!token) throw new Error(`no _csrf on ${page.url.pathname}`);
+    return decode(token);
+  }
+
   cookie(name: string): string | undefined {
     return [...this.jar.values()].find((c) => c.name === name)?.value;
   }

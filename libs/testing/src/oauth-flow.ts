@@ -1,7 +1,7 @@
 // Helpers of the OAuth system test: register applications, run an authorization through our pages.
 import type { RegisterApplicationResponse, Rule } from '@carevault/contracts';
 import * as client from 'openid-client';
-import { type Page, WebClient } from './web-client';
+import { type Page, type WebClient } from './web-client';
 
 export const REDIRECT = 'https://partner.example/callback';
 
@@ -52,4 +52,3 @@ export async function oauthPost(baseUrl: string, path: string, form: Record<stri
   return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }
 
-export { WebClient };
