@@ -56,7 +56,9 @@ describe('tools/start.mjs', () => {
   it('uses the local PostgreSQL and NATS, starts every service, reports healthy, and stops on SIGTERM', async () => {
     const port = await findFreePort();
     const run = start({ DATABASE_URL: databaseUrl, NATS_URL: LOCAL_NATS, PORT: String(port), PUBLIC_URL: undefined });
-    const text = await run.waitFor('Ctrl-C stops everything.');
+    await run.waitFor('Ctrl-C stops everything.');
+    // The fake services answer /health at once, so their start lines may come just after "healthy".
+    const text = await run.waitFor(/(?:"hasPort":false[\s\S]*){6}/);
 
     expect(text).toContain(`PostgreSQL: using ${databaseUrl} (database created)`);
     expect(text).toMatch(/NATS: using nats:\/\/\S+ \(nats-server [\d.]+, JetStream on\)/);
