@@ -11,3 +11,4 @@ export * from './platform.module';
 export * from './rpc-client';
 export * from './rpc-server';
 export * from './tokens';
+export * from './client-address';

@@ -14,7 +14,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { type ConnectRequestEnv, type ConnectSettings, settingsOf } from '../config';
 import { AnswerHasher, normalizeAnswer } from '../secrets/answer';
-import { clientAddressKey } from '../secrets/client-address';
+import { clientAddressKey } from '@carevault/platform';
 import { canonicalPickupCode, hashPickupCode } from '../secrets/pickup-code';
 import { hashTicket, newTicket } from '../secrets/ticket';
 import { PickupService } from './pickup.service';

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { CLIENT_KIND } from '../oauth/client-metadata';
 import { Provider as OidcProvider, errors } from '../oauth/oidc';
 import { SESSION_COOKIE, readCookie } from '../web/cookies';
-import { clientAddressKey } from './client-address';
+import { clientAddressKey } from '@carevault/platform';
 
 /** RFC 8628 `interval`: the seconds a device waits between polls (slow_down adds 5 for that device code). */
 export const POLL_INTERVAL_SECONDS = 5;

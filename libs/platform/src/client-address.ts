@@ -16,14 +16,14 @@ function hextets(ipv6: string): string[] {
 }
 
 /**
- * What code entries are counted against for one client: an IPv4 address as it is, an IPv6 address by
- * its /64 prefix (one subscriber usually holds a whole /64), an IPv4-mapped IPv6 address as IPv4.
- * Anything else (a proxy that sent no address) is counted as given.
+ * What rate limits (pickup codes, device user codes) count against for one client: an IPv4 address as it is, an IPv6 address
+ * by its /64 prefix (one subscriber usually holds a whole /64), an IPv4-mapped IPv6 address as IPv4.
+ * Anything else is counted as given (at most 100 characters).
  */
-export function clientAddressKey(raw: string): string {
-  const address = raw.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1').replace(/%.*$/, '');
+export function clientAddressKey(raw: string | undefined): string {
+  const address = (raw ?? 'unknown').trim().toLowerCase().replace(/^\[(.*)\]$/, '$1').replace(/%.*$/, '');
   if (isIPv4(address)) return address;
-  if (!isIPv6(address)) return address;
+  if (!isIPv6(address)) return address.slice(0, 100) || 'unknown';
   const h = hextets(address);
   if (h.slice(0, 5).every((x) => x === '0') && h[5] === 'ffff') {
     const n = (parseInt(h[6]!, 16) << 16) | parseInt(h[7]!, 16);

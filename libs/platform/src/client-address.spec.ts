@@ -14,4 +14,16 @@ describe(clientAddressKey.name, () => {
     expect(clientAddressKey('proxy-without-address')).toBe('proxy-without-address');
     expect(clientAddressKey('x'.repeat(300))).toHaveLength(100);
   });
+  it.each([
+    ['203.0.113.7', '203.0.113.7'],
+    ['2001:db8:1:2:3:4:5:6', '2001:db8:1:2::/64'],
+    ['2001:DB8:1:2::9', '2001:db8:1:2::/64'],
+    ['[2001:db8:1:2:aaaa::1]', '2001:db8:1:2::/64'],
+    ['fe80::1%eth0', 'fe80:0:0:0::/64'],
+    ['::ffff:198.51.100.4', '198.51.100.4'],
+    ['::1', '0:0:0:0::/64'],
+    ['unknown', 'unknown'],
+  ])('counts %s as %s', (given, expected) => {
+    expect(clientAddressKey(given)).toBe(expected);
+  });
 });
