@@ -1,11 +1,9 @@
 import 'reflect-metadata';
 import type { INestMicroservice } from '@nestjs/common';
 import type { EventEnvelope } from '@carevault/contracts';
-import { RpcClient, RpcError, STREAMS, connectNats, createLogger, loadConfig, runMigrations, startService } from '@carevault/platform';
-import { type NatsServerHandle, type TestDatabase, createTestDatabase, startNatsServer } from '@carevault/testing';
+import { type RpcClient, STREAMS, createLogger, loadConfig, startService } from '@carevault/platform';
+import { startServiceInfra } from '@carevault/testing';
 import { jetstreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
-import { Client } from 'pg';
 import { AppModule } from '../src/app.module';
 import { ConnectRequestEnv } from '../src/config';
 import { MIGRATIONS, SCHEMA } from '../src/database';
@@ -27,40 +25,30 @@ export interface ConnectHarness {
  * requests), a fake consent answering get-grant, and the connect-request module in-process.
  */
 export async function startConnectRequest(env: Record<string, string> = {}): Promise<ConnectHarness> {
-  const db: TestDatabase = await createTestDatabase('cv_it_connect');
-  let nats: NatsServerHandle | undefined;
-  let app: INestMicroservice | undefined;
-  let nc: NatsConnection | undefined;
-  let consent: FakeConsent | undefined;
-  const pg = new Client({ connectionString: db.url });
-  const stop = async () => {
-    await app?.close().catch(() => undefined);
-    consent?.close();
-    await nc?.close().catch(() => undefined);
-    await nats?.dispose();
-    await pg.end().catch(() => undefined);
-    await db.drop().catch(() => undefined);
-  };
+  const infra = await startServiceInfra({ name: 'connect-request', schema: SCHEMA, migrations: MIGRATIONS });
+  let app: INestMicroservice;
+  let consent: FakeConsent;
   try {
-    await runMigrations(db.url, { schema: SCHEMA, migrations: MIGRATIONS });
-    nats = await startNatsServer();
-    const config = loadConfig('connect-request', ConnectRequestEnv, { DATABASE_URL: db.url, NATS_URL: nats.url, LOG_LEVEL: 'silent', DB_POOL_SIZE: '8', ...env });
+    const config = loadConfig('connect-request', ConnectRequestEnv, { DATABASE_URL: infra.db.url, NATS_URL: infra.nats.url, LOG_LEVEL: 'silent', DB_POOL_SIZE: '8', ...env });
     const logger = createLogger('connect-request', 'silent');
-    app = await startService('connect-request', AppModule.register(config, logger), nats.url, logger);
-    nc = await connectNats(nats.url, 'connect-request-it');
-    consent = new FakeConsent(nc);
-    await nc.flush();
-    await pg.connect();
+    const started = await startService('connect-request', AppModule.register(config, logger), infra.nats.url, logger);
+    app = started;
+    infra.onStop(() => started.close());
+    const fake = new FakeConsent(infra.nc);
+    consent = fake;
+    infra.onStop(() => fake.close());
+    await infra.nc.flush();
   } catch (err) {
-    await stop();
+    await infra.stop();
     throw err;
   }
-  const conn = nc;
+  const stop = infra.stop;
+  const conn = infra.nc;
   return {
     app,
-    rpc: new RpcClient(conn, 20_000),
+    rpc: infra.rpc,
     consent,
-    sql: async (text, params) => (await pg.query(text, params)).rows,
+    sql: infra.sql,
     async events<T>(subject: string, match: (e: EventEnvelope<T>) => boolean, atLeast = 1) {
       const jsm = await jetstreamManager(conn);
       const until = Date.now() + 10_000;
@@ -81,13 +69,4 @@ export async function startConnectRequest(env: Record<string, string> = {}): Pro
   };
 }
 
-/** The RpcError a request failed with (fails the test when it succeeded). */
-export async function rpcError(p: Promise<unknown>): Promise<RpcError> {
-  const outcome = await p.then(
-    (value) => ({ value }),
-    (error: unknown) => ({ error }),
-  );
-  if (!('error' in outcome)) throw new Error(`expected the request to fail, got ${JSON.stringify(outcome.value)}`);
-  if (!(outcome.error instanceof RpcError)) throw outcome.error;
-  return outcome.error;
-}
+export { rpcError } from '@carevault/testing';

@@ -1,11 +1,9 @@
 import 'reflect-metadata';
 import type { INestMicroservice } from '@nestjs/common';
 import type { EventEnvelope } from '@carevault/contracts';
-import { RpcClient, RpcError, connectNats, createLogger, loadConfig, runMigrations, startService, STREAMS } from '@carevault/platform';
-import { type NatsServerHandle, type TestDatabase, createTestDatabase, startNatsServer } from '@carevault/testing';
+import { type RpcClient, type RpcError, STREAMS, createLogger, loadConfig, startService } from '@carevault/platform';
+import { startServiceInfra } from '@carevault/testing';
 import { jetstreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
-import { Client } from 'pg';
 import { AppModule } from '../src/app.module';
 import { IdentityEnv } from '../src/config';
 import { MIGRATIONS, SCHEMA } from '../src/database';
@@ -26,36 +24,21 @@ export interface IdentityHarness {
  * process in the same queue group can take our requests), and the identity module in-process.
  */
 export async function startIdentity(env: Record<string, string> = {}): Promise<IdentityHarness> {
-  const db: TestDatabase = await createTestDatabase('carevault_it');
-  let nats: NatsServerHandle | undefined;
-  let app: INestMicroservice | undefined;
-  let nc: NatsConnection | undefined;
-  const pg = new Client({ connectionString: db.url });
-  const stop = async () => {
-    await app?.close().catch(() => undefined);
-    await nc?.close().catch(() => undefined);
-    await nats?.dispose();
-    await pg.end().catch(() => undefined);
-    await db.drop().catch(() => undefined);
-  };
+  const infra = await startServiceInfra({ name: 'identity', schema: SCHEMA, migrations: MIGRATIONS, rpcTimeoutMs: 10_000 });
   try {
-    await runMigrations(db.url, { schema: SCHEMA, migrations: MIGRATIONS });
-    nats = await startNatsServer();
-    const config = loadConfig('identity', IdentityEnv, { DATABASE_URL: db.url, NATS_URL: nats.url, LOG_LEVEL: 'silent', DB_POOL_SIZE: '4', ...env });
+    const config = loadConfig('identity', IdentityEnv, { DATABASE_URL: infra.db.url, NATS_URL: infra.nats.url, LOG_LEVEL: 'silent', DB_POOL_SIZE: '4', ...env });
     const logger = createLogger('identity', 'silent');
-    app = await startService('identity', AppModule.register(config, logger), nats.url, logger);
-    nc = await connectNats(nats.url, 'identity-it');
-    await pg.connect();
+    const app: INestMicroservice = await startService('identity', AppModule.register(config, logger), infra.nats.url, logger);
+    infra.onStop(() => app.close());
   } catch (err) {
-    await stop();
+    await infra.stop();
     throw err;
   }
-  const conn = nc;
-  const natsUrl = nats!.url;
+  const conn = infra.nc;
   return {
-    rpc: new RpcClient(conn, 10_000),
-    natsUrl,
-    sql: async (text, params) => (await pg.query(text, params)).rows,
+    rpc: infra.rpc,
+    natsUrl: infra.nats.url,
+    sql: infra.sql,
     async lastEvent<T>(subject: string, match: (e: EventEnvelope<T>) => boolean = () => true) {
       const jsm = await jetstreamManager(conn);
       const until = Date.now() + 10_000;
@@ -67,19 +50,10 @@ export async function startIdentity(env: Record<string, string> = {}): Promise<I
         await new Promise((r) => setTimeout(r, 100));
       }
     },
-    stop,
+    stop: infra.stop,
   };
 }
 
-/** The RpcError a request failed with (fails the test when it succeeded). */
-export async function rpcError(p: Promise<unknown>): Promise<RpcError> {
-  const outcome = await p.then(
-    (value) => ({ value }),
-    (error: unknown) => ({ error }),
-  );
-  if (!('error' in outcome)) throw new Error(`expected the request to fail, got ${JSON.stringify(outcome.value)}`);
-  if (!(outcome.error instanceof RpcError)) throw outcome.error;
-  return outcome.error;
-}
+export { rpcError } from '@carevault/testing';
 
 export const fieldsOf = (e: RpcError) => (e.body.errors ?? []).map((x) => x.field);

@@ -1,52 +1,23 @@
 import 'reflect-metadata';
 import type { INestMicroservice } from '@nestjs/common';
-import { RpcClient, RpcError, STREAMS, connectNats, createLogger, ensureStreams, loadConfig, runMigrations, startService } from '@carevault/platform';
-import { type NatsServerHandle, type TestDatabase, createTestDatabase, startNatsServer } from '@carevault/testing';
-import type { NatsConnection } from '@nats-io/transport-node';
-import { Client } from 'pg';
+import { STREAMS, createLogger, loadConfig, startService } from '@carevault/platform';
+import { type ServiceInfra, startServiceInfra } from '@carevault/testing';
 import { AppModule } from '../src/app.module';
 import { PartnerPushEnv } from '../src/config';
 import { MIGRATIONS, SCHEMA } from '../src/database';
 import { FakeIdentity } from './fake-identity';
 
-export interface Infra {
-  db: TestDatabase;
-  nats: NatsServerHandle;
-  /** The test's own connection (publishing, the fake identity, RPC). */
-  nc: NatsConnection;
+export interface Infra extends ServiceInfra {
   identity: FakeIdentity;
-  rpc: RpcClient;
-  sql<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
-  stop(): Promise<void>;
 }
 
 /** A fresh migrated database, a private nats-server with the events stream, and a fake identity on it. */
 export async function startInfra(): Promise<Infra> {
-  const db = await createTestDatabase('cv_it_push');
-  let nats: NatsServerHandle | undefined;
-  let nc: NatsConnection | undefined;
-  const pg = new Client({ connectionString: db.url });
-  let identity: FakeIdentity | undefined;
-  const stop = async () => {
-    identity?.close();
-    await nc?.close().catch(() => undefined);
-    await nats?.dispose();
-    await pg.end().catch(() => undefined);
-    await db.drop().catch(() => undefined);
-  };
-  try {
-    await runMigrations(db.url, { schema: SCHEMA, migrations: MIGRATIONS });
-    nats = await startNatsServer();
-    nc = await connectNats(nats.url, 'partner-push-it');
-    await ensureStreams(nc, [STREAMS.events]);
-    identity = new FakeIdentity(nc);
-    await nc.flush();
-    await pg.connect();
-  } catch (err) {
-    await stop();
-    throw err;
-  }
-  return { db, nats, nc, identity, rpc: new RpcClient(nc, 10_000), sql: async (text, params) => (await pg.query(text, params)).rows, stop };
+  const infra = await startServiceInfra({ name: 'partner-push', schema: SCHEMA, migrations: MIGRATIONS, streams: [STREAMS.events], rpcTimeoutMs: 10_000 });
+  const identity = new FakeIdentity(infra.nc);
+  infra.onStop(() => identity.close());
+  await infra.nc.flush();
+  return { ...infra, identity };
 }
 
 /** partner-push in this process against the infra, with extra environment (small backoffs, short timeouts). */
@@ -62,24 +33,7 @@ export async function startPartnerPush(infra: Infra, env: Record<string, string>
   return startService('partner-push', AppModule.register(config, logger), infra.nats.url, logger);
 }
 
-/** The RpcError a request failed with (fails the test when it succeeded). */
-export async function rpcError(p: Promise<unknown>): Promise<RpcError> {
-  const outcome = await p.then(
-    (value) => ({ value }),
-    (error: unknown) => ({ error }),
-  );
-  if (!('error' in outcome)) throw new Error(`expected the request to fail, got ${JSON.stringify(outcome.value)}`);
-  if (!(outcome.error instanceof RpcError)) throw outcome.error;
-  return outcome.error;
-}
-
-export async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`${what} not met in ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+export { rpcError, until } from '@carevault/testing';
 
 export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;

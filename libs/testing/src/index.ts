@@ -4,3 +4,4 @@ export * from './processes';
 export * from './tokens';
 export * from './oauth-flow';
 export * from './web-client';
+export * from './service-infra';
