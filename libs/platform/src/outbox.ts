@@ -30,7 +30,8 @@ export function envelopeOf<T>(e: NewEvent<T>): EventEnvelope<T> {
  * exactly when the change that caused it was committed.
  */
 export class OutboxWriter {
-  private readonly table: string;
+  /** The quoted outbox table, for a statement that writes its events together with its own change. */
+  readonly table: string;
 
   constructor(schema: string) {
     this.table = `"${schema}"."outbox"`;
@@ -38,14 +39,25 @@ export class OutboxWriter {
 
   async enqueue<T>(manager: EntityManager, ...events: NewEvent<T>[]): Promise<EventEnvelope<T>[]> {
     if (events.length === 0) return [];
+    const { sql, params, envelopes } = this.insertSql(events);
+    await manager.query(sql, params);
+    return envelopes;
+  }
+
+  /**
+   * The INSERT that `enqueue` runs, with placeholders numbered from `$firstParam`, for a caller that
+   * puts it into its own statement (a data-modifying CTE): one statement is one transaction, so the
+   * events commit exactly with the change, in one round trip instead of BEGIN/…/COMMIT.
+   */
+  insertSql<T>(events: NewEvent<T>[], firstParam = 1): { sql: string; params: unknown[]; envelopes: EventEnvelope<T>[] } {
     const envelopes = events.map(envelopeOf);
     const params: unknown[] = [];
     const values = envelopes.map((env, i) => {
       params.push(env.eventId, events[i]!.subject, JSON.stringify(env));
-      return `($${params.length - 2}, $${params.length - 1}, $${params.length}::jsonb)`;
+      const n = firstParam + params.length;
+      return `($${n - 3}, $${n - 2}, $${n - 1}::jsonb)`;
     });
-    await manager.query(`INSERT INTO ${this.table} ("event_id", "subject", "envelope") VALUES ${values.join(', ')}`, params);
-    return envelopes;
+    return { sql: `INSERT INTO ${this.table} ("event_id", "subject", "envelope") VALUES ${values.join(', ')}`, params, envelopes };
   }
 }
 
@@ -154,8 +166,12 @@ export class OutboxRelay {
 
   private async publishBatch(): Promise<number> {
     return this.o.dataSource.transaction(async (manager) => {
+      // synchronous_commit off for this transaction only (set with the rows it locks, no extra round
+      // trip): marking rows sent need not wait for a WAL flush. If a crash loses the mark, the rows are
+      // published again, which Nats-Msg-Id and the idempotent consumers absorb, exactly as when the
+      // UPDATE below fails after a publish. The rows' own commit (the caller's) stays synchronous.
       const rows: OutboxRow[] = await manager.query(
-        `SELECT "seq", "event_id", "subject", "envelope" FROM ${this.table}
+        `SELECT "seq", "event_id", "subject", "envelope", set_config('synchronous_commit', 'off', true) AS "_" FROM ${this.table}
          WHERE "sent_at" IS NULL ORDER BY "seq" LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [this.batchSize],
       );

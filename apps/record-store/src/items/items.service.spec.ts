@@ -1,5 +1,5 @@
-import { type AccessContext, AccessMode, ErrorCode } from '@carevault/contracts';
-import { DomainError } from '@carevault/platform';
+import { type AccessContext, AccessMode, type DataAccessedEvent, ErrorCode } from '@carevault/contracts';
+import { DomainError, type NewEvent } from '@carevault/platform';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { AccessAudit, AccessDetails } from '../access/access-audit';
@@ -52,17 +52,40 @@ function itemFactory(over: Partial<ItemEntity> = {}): ItemEntity {
 function setup(items: ItemEntity[] = [], updateWins = true) {
   const audits: Array<AccessDetails & { outcome: string; reason: string }> = [];
   const updates: ItemEntity[] = [];
+  const inserted: ItemEntity[] = [];
+  // Events the repository writes in the same statement as its own change (create, the allowed read).
+  const written = (e: NewEvent<unknown>, dataType?: string) => {
+    const d = e.data as DataAccessedEvent;
+    audits.push({ permission: d.permission, dataType: dataType ?? d.dataType, itemId: d.itemId, outcome: d.outcome, reason: d.reason });
+  };
   const repository = {
     find: async (_m: unknown, recordId: string, id: string) => items.find((i) => i.id === id && i.recordId === recordId) ?? null,
+    // What the repository's one statement does: the item, the reason, the audit row to match.
+    readAudited: async (_m: unknown, recordId: string, id: string, readable: string[], template: NewEvent<unknown>) => {
+      const item = items.find((i) => i.id === id && i.recordId === recordId) ?? null;
+      const reason = !item || item.state !== 'active' ? 'not-found' : readable.includes(item.type) ? 'permitted' : 'not-permitted';
+      const d = template.data as DataAccessedEvent;
+      audits.push({ permission: d.permission, dataType: item?.type ?? null, itemId: d.itemId, outcome: reason === 'permitted' ? 'allowed' : 'denied', reason });
+      return { item, reason, audited: true };
+    },
+    listAuditing: async (_m: unknown, q: { recordId: string; types: string[]; limit: number }, pageSize: number, allowed: NewEvent<unknown>) => {
+      const rows = items.filter((i) => i.recordId === q.recordId && i.state === 'active' && q.types.includes(i.type)).slice(0, q.limit);
+      const d = allowed.data as DataAccessedEvent;
+      audits.push({ permission: d.permission, dataTypes: d.dataTypes, itemCount: Math.min(rows.length, pageSize), outcome: d.outcome, reason: d.reason });
+      return rows;
+    },
     update: async (_m: unknown, next: ItemEntity) => (updates.push(next), updateWins),
-    insert: async () => undefined,
+    insert: async (_m: unknown, item: ItemEntity, events: NewEvent<unknown>[] = []) => {
+      inserted.push(item);
+      for (const e of events) written(e);
+    },
   } as unknown as ItemsRepository;
   const audit = {
     write: async (_m: unknown, _a: unknown, details: AccessDetails, outcome: string, reason: string) => (audits.push({ ...details, outcome, reason }), randomUUID()),
   } as unknown as AccessAudit;
   const fhir = { prepare: (resource: Record<string, unknown>) => ({ type: resource.resourceType as string, resource }) } as unknown as FhirValidator;
   const dataSource = { manager: {}, transaction: (fn: (m: unknown) => unknown) => fn({}) } as unknown as DataSource;
-  return { sut: new ItemsService(repository, audit, fhir, dataSource), audits, updates };
+  return { sut: new ItemsService(repository, audit, fhir, dataSource), audits, updates, inserted };
 }
 
 async function failure(call: Promise<unknown>): Promise<DomainError> {
@@ -87,11 +110,11 @@ describe(ItemsService.name, () => {
       expect(audits).toEqual([{ permission: 'read', dataType: 'Observation', itemId: item.id, outcome: 'denied', reason: 'not-permitted' }]);
     });
 
-    it('answers a readable item and audits the read', async () => {
+    it('answers a readable item and audits the read (with its type), in the statement that reads it', async () => {
       const item = itemFactory();
       const { sut, audits } = setup([item]);
       expect((await sut.get({ access: accessContext(), itemId: item.id })).id).toBe(item.id);
-      expect(audits).toEqual([expect.objectContaining({ outcome: 'allowed', reason: 'permitted' })]);
+      expect(audits).toEqual([{ permission: 'read', dataType: 'Observation', itemId: item.id, outcome: 'allowed', reason: 'permitted' }]);
     });
 
     it('does not find a deleted item', async () => {
@@ -154,6 +177,15 @@ describe(ItemsService.name, () => {
   });
 
   describe('list', () => {
+    it('answers a page and audits it with its size, in the statement that reads it', async () => {
+      const items = [itemFactory(), itemFactory(), itemFactory()];
+      const { sut, audits } = setup(items);
+      const page = await sut.list({ access: accessContext(), types: ['Observation'], limit: 2 });
+      expect(page.items).toHaveLength(2);
+      expect(page.nextCursor).not.toBeNull();
+      expect(audits).toEqual([{ permission: 'read', dataTypes: ['Observation'], itemCount: 2, outcome: 'allowed', reason: 'permitted' }]);
+    });
+
     it('denies unreadable types and audits the denial before touching the items', async () => {
       const { sut, audits } = setup();
       const err = await failure(sut.list({ access: accessContext({ read: ['Observation'] }), types: ['Observation', 'Condition'] }));
@@ -164,6 +196,13 @@ describe(ItemsService.name, () => {
   });
 
   describe('create', () => {
+    it('writes the item with its allowed audit event (one statement)', async () => {
+      const { sut, audits, inserted } = setup();
+      const view = await sut.create({ access: accessContext(), resource: { resourceType: 'Observation', status: 'final', code: { text: 'x' } } });
+      expect(inserted).toEqual([expect.objectContaining({ id: view.id, type: 'Observation', version: 1 })]);
+      expect(audits).toEqual([{ permission: 'create', dataType: 'Observation', itemId: view.id, outcome: 'allowed', reason: 'permitted' }]);
+    });
+
     it('denies a type the app may not create, auditing it', async () => {
       const { sut, audits } = setup();
       const err = await failure(sut.create({ access: accessContext({ create: [] }), resource: { resourceType: 'Observation' } }));

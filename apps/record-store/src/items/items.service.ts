@@ -3,6 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import {
   type AccessContext,
   AccessReason,
+  type AccessOutcome,
+  AuditEventType,
+  AuditEvt,
+  type DataAccessedEvent,
   type CreateItemRequest,
   type DeleteItemRequest,
   ErrorCode,
@@ -16,10 +20,10 @@ import {
   Permission,
   type UpdateItemRequest,
 } from '@carevault/contracts';
-import { DomainError, validationFailed } from '@carevault/platform';
+import { DomainError, type NewEvent, validationFailed } from '@carevault/platform';
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import { AccessAudit } from '../access/access-audit';
+import { AccessAudit, type AccessDetails, dataAccessedEvent } from '../access/access-audit';
 import { listableTypes, may } from '../access/permissions';
 import { effectiveDateOf } from '../fhir/effective-date';
 import { FhirValidator } from '../fhir/fhir-validator';
@@ -73,22 +77,22 @@ export class ItemsService {
       ...authorColumns('updated', access, now),
       deletedAt: null,
     };
-    await this.dataSource.transaction(async (m) => {
-      await this.items.insert(m, item);
-      await this.audit.write(m, access, { ...details, itemId: item.id }, 'allowed', AccessReason.Permitted);
-    });
+    // Item, first version and audit event in one statement (one transaction, one round trip).
+    await this.items.insert(this.dataSource.manager, item, [auditEvent(access, { ...details, itemId: item.id }, 'allowed', AccessReason.Permitted)]);
     return toItemView(item);
   }
 
   async get({ access, itemId }: GetItemRequest): Promise<ItemView> {
-    return unwrap(
-      await this.dataSource.transaction(async (m) => {
-        const item = await this.authorize(m, access, Permission.Read, itemId, false);
-        if (item instanceof DomainError) return item;
-        await this.audit.write(m, access, { permission: Permission.Read, dataType: item.type, itemId }, 'allowed', AccessReason.Permitted);
-        return toItemView(item);
-      }),
-    );
+    // One statement reads the item and audits the read with its outcome (allowed, or denied as not
+    // found / not permitted), decided in SQL by the same test as authorize() on the same permissions;
+    // the answer is decided here again and must agree, or nothing is answered.
+    const template = auditEvent(access, { permission: Permission.Read, dataType: null, itemId }, 'allowed', AccessReason.Permitted);
+    const { item, reason, audited } = await this.items.readAudited(this.dataSource.manager, access.recordId, itemId, access.permissions.read, template);
+    const expected = !item || item.state !== 'active' ? AccessReason.NotFound : may(access, Permission.Read, item.type) ? AccessReason.Permitted : AccessReason.NotPermitted;
+    if (!audited || reason !== expected) throw new Error(`read audit mismatch: ${reason} audited=${audited}, expected ${expected}`);
+    if (reason === AccessReason.NotFound) throw notFound();
+    if (reason === AccessReason.NotPermitted) throw accessDenied(`this application may not read ${item!.type} items in this record`);
+    return toItemView(item!);
   }
 
   async list(q: ListItemsRequest): Promise<ListItemsResponse> {
@@ -106,8 +110,11 @@ export class ItemsService {
       );
     }
     const limit = q.limit ?? LIST_LIMIT_DEFAULT;
-    return this.dataSource.transaction(async (m) => {
-      const rows = await this.items.list(m, {
+    // The page and its audit event (with the page's size) in one statement.
+    const details = { permission: Permission.Read, dataTypes: listable.types, itemCount: 0 };
+    const rows = await this.items.listAuditing(
+      this.dataSource.manager,
+      {
         recordId: access.recordId,
         types: listable.types,
         effectiveFrom: q.effectiveFrom ? new Date(q.effectiveFrom) : undefined,
@@ -115,13 +122,13 @@ export class ItemsService {
         updatedSince: q.updatedSince ? new Date(q.updatedSince) : undefined,
         after,
         limit: limit + 1,
-      });
-      const { page, more } = fitPage(rows.map(toItemView), limit);
-      const details = { permission: Permission.Read, dataTypes: listable.types, itemCount: page.length };
-      await this.audit.write(m, access, details, 'allowed', AccessReason.Permitted);
-      const last = page[page.length - 1];
-      return { items: page, nextCursor: more && last ? encodeItemCursor({ effectiveDate: new Date(last.effectiveDate), id: last.id }) : null };
-    });
+      },
+      limit,
+      auditEvent(access, details, 'allowed', AccessReason.Permitted),
+    );
+    const { page, more } = fitPage(rows.map(toItemView), limit);
+    const last = page[page.length - 1];
+    return { items: page, nextCursor: more && last ? encodeItemCursor({ effectiveDate: new Date(last.effectiveDate), id: last.id }) : null };
   }
 
   async update(req: UpdateItemRequest): Promise<ItemView> {
@@ -205,6 +212,16 @@ export class ItemsService {
     }
     return item;
   }
+}
+
+/** The audit event of one access (as AccessAudit writes it), for a statement that writes it itself. */
+function auditEvent(access: AccessContext, details: AccessDetails, outcome: AccessOutcome, reason: string): NewEvent<DataAccessedEvent> {
+  return {
+    subject: AuditEvt.DataAccessed,
+    type: AuditEventType.DataAccessed,
+    correlationId: access.correlationId,
+    data: dataAccessedEvent(access, details, outcome, reason, new Date()),
+  };
 }
 
 type AuthorColumns<P extends 'created' | 'updated'> = {

@@ -1,0 +1,51 @@
+import 'reflect-metadata';
+import { Body, Controller, HttpCode, Inject, Module, Param, Post } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ClientProxy, ClientsModule, Transport } from '@nestjs/microservices';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { firstValueFrom } from 'rxjs';
+
+// The naive composite baseline, HTTP side: NestJS on express (its default adapter) → ClientProxy.send
+// over NATS → the naive worker. What a first NestJS microservice typically looks like.
+
+@Controller('records/:recordId/items')
+export class NaiveItemsController {
+  constructor(@Inject('NAIVE') private readonly client: ClientProxy) {}
+
+  @Post()
+  @HttpCode(201)
+  create(@Param('recordId') recordId: string, @Body() resource: Record<string, unknown>): Promise<unknown> {
+    return firstValueFrom(this.client.send('naive.items.create', { recordId, resource }));
+  }
+}
+
+@Module({
+  imports: [ClientsModule.register([{ name: 'NAIVE', transport: Transport.NATS, options: { servers: [process.env.NATS_URL ?? 'nats://127.0.0.1:4222'] } }])],
+  controllers: [NaiveItemsController],
+})
+export class NaiveHttpModule {}
+
+/** express when @nestjs/platform-express is installed (Nest's default); otherwise fastify, and it says so. */
+export function httpAdapterName(): string {
+  try {
+    require.resolve('@nestjs/platform-express');
+    return 'express';
+  } catch {
+    return 'fastify';
+  }
+}
+
+async function main(): Promise<void> {
+  const adapter = httpAdapterName();
+  const app = adapter === 'express' ? await NestFactory.create(NaiveHttpModule, { logger: ['error'] }) : await NestFactory.create(NaiveHttpModule, new FastifyAdapter(), { logger: ['error'] });
+  app.enableShutdownHooks();
+  await app.listen(Number(process.env.PORT ?? 3000), '127.0.0.1');
+  process.stdout.write(`naive http ready (${adapter})\n`);
+}
+
+if (require.main === module) {
+  void main().catch((err: unknown) => {
+    process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+    process.exit(1);
+  });
+}
