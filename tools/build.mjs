@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist');
-const roots = ['apps', 'libs', 'tools'];
+// Extra roots may be named on the command line (`node tools/build.mjs bench`); by default the product.
+const roots = process.argv.length > 2 ? process.argv.slice(2) : ['apps', 'libs', 'tools'];
 const paths = {
   '@carevault/contracts': ['libs/contracts/src/index.ts'],
   '@carevault/platform': ['libs/platform/src/index.ts'],
@@ -24,7 +25,7 @@ async function* walk(dir) {
   for (const e of entries) {
     const p = join(dir, e.name);
     if (e.isDirectory()) {
-      if (e.name !== 'node_modules') yield* walk(p);
+      if (e.name !== 'node_modules' && e.name !== 'results') yield* walk(p);
     } else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') && !/\.(spec|int-spec|e2e-spec|sys-spec)\.ts$/.test(e.name)) {
       yield p;
     }

@@ -4,30 +4,8 @@ import { createHash } from 'node:crypto';
 /** The chain of entries that belong to no record. */
 export const PLATFORM_CHAIN = 'platform';
 
-/** An entry as it is stored and hashed (everything but seq and the hashes). */
-export interface NewEntry {
-  eventId: string;
-  kind: AuditEntryKind;
-  category: string;
-  action: string;
-  outcome: AuditOutcome;
-  reason: string | null;
-  recordId: string | null;
-  appId: string | null;
-  instanceId: string | null;
-  personId: string | null;
-  dataType: string | null;
-  itemId: string | null;
-  itemCount: number | null;
-  permission: string | null;
-  mode: string | null;
-  correlationId: string | null;
-  clientAddress: string | null;
-  details: Record<string, string> | null;
-  /** Millisecond precision: what is hashed is exactly what PostgreSQL gives back. */
-  occurredAt: Date;
-  recordedAt: Date;
-}
+/** An entry as it is stored and hashed (everything but seq and the hashes); times at millisecond precision, as PostgreSQL gives them back. */
+export type NewEntry = Omit<AuditEntryView, 'seq' | 'occurredAt' | 'recordedAt'> & { occurredAt: Date; recordedAt: Date };
 
 export interface StoredEntry extends NewEntry {
   seq: string;

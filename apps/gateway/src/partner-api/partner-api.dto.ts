@@ -6,8 +6,25 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 const toArray = ({ value }: { value: unknown }) => (value === undefined ? undefined : Array.isArray(value) ? value : [value]);
 const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value);
 
+/** Query of `GET .../versions` and `GET /api/v1/me/grants`. */
+export class PageQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: LIST_LIMIT_MAX })
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(LIST_LIMIT_MAX)
+  limit?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  cursor?: string;
+}
+
 /** Query of `GET /api/v1/records/{recordId}/items`. */
-export class ListItemsQuery {
+export class ListItemsQuery extends PageQuery {
   @ApiPropertyOptional({ type: [String], description: 'FHIR resource type; repeat for several' })
   @IsOptional()
   @Transform(toArray)
@@ -30,37 +47,6 @@ export class ListItemsQuery {
   @IsOptional()
   @IsISO8601({ strict: true })
   updatedSince?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: LIST_LIMIT_MAX, default: 100 })
-  @IsOptional()
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(LIST_LIMIT_MAX)
-  limit?: number;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
-}
-
-/** Query of `GET .../versions` and `GET /api/v1/me/grants`. */
-export class PageQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: LIST_LIMIT_MAX })
-  @IsOptional()
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(LIST_LIMIT_MAX)
-  limit?: number;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
 }
 
 /** `"abc"` or `W/"abc"` or `abc` → `abc`; undefined when absent. */
