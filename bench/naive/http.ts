@@ -2,7 +2,6 @@ import 'reflect-metadata';
 import { Body, Controller, HttpCode, Inject, Module, Param, Post } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ClientProxy, ClientsModule, Transport } from '@nestjs/microservices';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { firstValueFrom } from 'rxjs';
 
 // The naive composite baseline, HTTP side: NestJS on express (its default adapter) → ClientProxy.send
@@ -25,22 +24,12 @@ export class NaiveItemsController {
 })
 export class NaiveHttpModule {}
 
-/** express when @nestjs/platform-express is installed (Nest's default); otherwise fastify, and it says so. */
-export function httpAdapterName(): string {
-  try {
-    require.resolve('@nestjs/platform-express');
-    return 'express';
-  } catch {
-    return 'fastify';
-  }
-}
-
 async function main(): Promise<void> {
-  const adapter = httpAdapterName();
-  const app = adapter === 'express' ? await NestFactory.create(NaiveHttpModule, { logger: ['error'] }) : await NestFactory.create(NaiveHttpModule, new FastifyAdapter(), { logger: ['error'] });
+  // No adapter given: Nest's default, express (@nestjs/platform-express, a devDependency for this baseline only).
+  const app = await NestFactory.create(NaiveHttpModule, { logger: ['error'] });
   app.enableShutdownHooks();
   await app.listen(Number(process.env.PORT ?? 3000), '127.0.0.1');
-  process.stdout.write(`naive http ready (${adapter})\n`);
+  process.stdout.write('naive http ready (express)\n');
 }
 
 if (require.main === module) {

@@ -73,7 +73,13 @@ export async function main(argv: string[]): Promise<number> {
       serviceEnv[s] = { NODE_OPTIONS: `--require ${join(ROOT, 'bench/profile/cpu-profile.cjs')}`, CV_CPU_PROFILE_DIR: profileDir, CV_CPU_PROFILE_NAME: s };
     }
   }
-  const p = await startPlatform({ serviceEnv, env: { LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info' }, healthTimeoutMs: 120_000 });
+  // BENCH_NODE_OPTIONS: extra node/V8 flags for every service (e.g. to compare heap settings in one command).
+  const env: Record<string, string> = { LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info' };
+  if (process.env.BENCH_NODE_OPTIONS) {
+    env.NODE_OPTIONS = process.env.BENCH_NODE_OPTIONS;
+    for (const s of Object.keys(serviceEnv) as ServiceName[]) serviceEnv[s]!.NODE_OPTIONS = `${process.env.BENCH_NODE_OPTIONS} ${serviceEnv[s]!.NODE_OPTIONS ?? ''}`;
+  }
+  const p = await startPlatform({ serviceEnv, env, healthTimeoutMs: 120_000 });
   report.extra.startToHealthyMs = Math.round(performance.now() - t0);
   log(`healthy in ${report.extra.startToHealthyMs} ms (logs: ${p.logsDir})`);
 

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { parse } from 'yaml';
+import * as devconfig from '../../tools/lib/devconfig.cjs';
 import {
   APPS,
   checkApp,
@@ -203,6 +204,29 @@ describe('k8s/kustomization.yaml', () => {
       'kustomization: resource apps/billing.yaml is not a manifest file under k8s/',
       'kustomization: nats.yaml is listed twice',
     ]);
+  });
+});
+
+describe('per-service V8 flags', () => {
+  // tools/lib/devconfig.cjs is what `npm start` and the tests use; the deployments must run services the same way.
+  const SERVICE_NODE_OPTIONS = devconfig.SERVICE_NODE_OPTIONS as Record<string, string>;
+  const k8sNodeOptions = (app: string): string => {
+    const deployment = loadK8sObjects().find((d) => d.obj.kind === 'Deployment' && d.obj.metadata?.name === app)?.obj as Obj;
+    const env = (deployment.spec.template.spec.containers[0].env ?? []) as { name: string; value?: string }[];
+    return env.find((e) => e.name === 'NODE_OPTIONS')?.value ?? '';
+  };
+
+  it.each(APPS)('%s runs with the same flags in k8s/ and docker/compose.yaml as under npm start', (app) => {
+    const flags = (SERVICE_NODE_OPTIONS[app] ?? '').split(' ').filter(Boolean);
+    const composeOptions = String(loadCompose().services[app].environment.NODE_OPTIONS ?? '');
+    for (const flag of flags) {
+      expect(k8sNodeOptions(app).split(' ')).toContain(flag);
+      expect(composeOptions.split(' ')).toContain(flag);
+    }
+  });
+
+  it('the record store caps its young generation', () => {
+    expect(SERVICE_NODE_OPTIONS['record-store']).toMatch(/--max-semi-space-size=\d+/);
   });
 });
 

@@ -3,6 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import { type MicroserviceOptions, Transport } from '@nestjs/microservices';
 import type { ServiceName } from '@carevault/contracts';
 import type { Logger } from 'pino';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { ConfigError } from './config';
 import { NestPinoLogger, createLogger } from './logger';
 import { RpcErrorFilter, RpcValidationPipe } from './rpc-server';
@@ -22,9 +24,29 @@ export async function startService(service: ServiceName, module: DynamicModule |
   return app;
 }
 
-/** Runs main(), printing a configuration problem plainly (no stack) and anything else as a fatal log line. */
+/**
+ * One full garbage collection once a service is up. Start-up leaves garbage behind (module sources, parsed
+ * definitions, Nest's scanning) that V8 keeps resident until a major GC, which an idle service may not run for
+ * a long time: this returns it to the OS at once (about 20–40 MB per service). Runs once; costs ~20 ms.
+ */
+export function collectStartupGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as (() => void) | undefined;
+  gc?.();
+}
+
+/**
+ * Runs main(), printing a configuration problem plainly (no stack) and anything else as a fatal log line;
+ * once main() has the service up, collects the start-up garbage.
+ */
 export function runMain(service: ServiceName, main: () => Promise<unknown>): void {
-  main().catch((err: unknown) => {
+  main().then(() => {
+    try {
+      collectStartupGarbage();
+    } catch {
+      // only a memory optimisation: the service is up either way
+    }
+  }, (err: unknown) => {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
     } else {

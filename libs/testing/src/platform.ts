@@ -2,6 +2,7 @@ import { NATS_SERVICES, type ServiceName, SERVICE_NAMES } from '@carevault/contr
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { type TestDatabase, createTestDatabase } from './database';
 import { type NatsServerHandle, freePort, startNatsServer, stopChild } from './processes';
@@ -15,6 +16,8 @@ function repoRoot(from: string): string {
 }
 
 const ROOT = repoRoot(__dirname);
+/** The per-service V8 flags `npm start` uses (tools/lib/devconfig.cjs), so tests run services as it does. */
+const devconfig = createRequire(__filename)(join(ROOT, 'tools/lib/devconfig.cjs')) as { serviceNodeOptions(service: string, inherited?: string): string | undefined };
 
 export interface PlatformOptions {
   /** Which services to run (default: all seven). */
@@ -86,9 +89,11 @@ export async function startPlatform(o: PlatformOptions = {}): Promise<RunningPla
   const children = new Map<ServiceName, ChildProcess>();
   const start = async (name: ServiceName) => {
     const log = createWriteStream(join(logsDir, `${name}.log`), { flags: 'a' });
+    const own = { ...env, ...o.serviceEnv?.[name] };
+    const nodeOptions = devconfig.serviceNodeOptions(name, own.NODE_OPTIONS);
     const child = spawn(process.execPath, [join(ROOT, `dist/apps/${name}/src/main.js`)], {
       cwd: ROOT,
-      env: { ...env, ...o.serviceEnv?.[name] },
+      env: nodeOptions ? { ...own, NODE_OPTIONS: nodeOptions } : own,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout!.pipe(log);

@@ -1,5 +1,6 @@
 import { ErrorCode, type FieldError } from '@carevault/contracts';
 import { DomainError } from '@carevault/platform';
+import { loadFhirDefinitions } from './fhir-definitions';
 import { FhirValidator } from './fhir-validator';
 
 const RECORD = '7d0c3a52-52d5-4f2c-9d3e-0a0b0c0d0e0f';
@@ -26,7 +27,8 @@ const medicationStatement = (over: Record<string, unknown> = {}) => ({
 describe(FhirValidator.name, () => {
   let sut: FhirValidator;
 
-  beforeAll(() => {
+  beforeAll(async () => {
+    await loadFhirDefinitions();
     sut = new FhirValidator();
   });
 

