@@ -12,3 +12,4 @@ export * from './rpc-client';
 export * from './rpc-server';
 export * from './tokens';
 export * from './client-address';
+export * from './batcher';

@@ -16,6 +16,7 @@ export const APP = randomUUID();
 export const PERSON = randomUUID();
 
 export interface Harness {
+  app: INestMicroservice;
   rpc: RpcClient;
   pg: Client;
   databaseUrl: string;
@@ -39,6 +40,7 @@ export async function startHarness(): Promise<Harness> {
   await pg.connect();
   const recordId = randomUUID();
   return {
+    app,
     rpc: new RpcClient(nc, 10_000),
     pg,
     databaseUrl: db.url,

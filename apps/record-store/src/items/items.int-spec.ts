@@ -1,6 +1,8 @@
 import { ErrorCode, type ItemView, Permission, RecordStoreCmd } from '@carevault/contracts';
 import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
 import { SCHEMA } from '../database';
+import { ItemsRepository } from './items.repository';
 import { APP, type Harness, PERSON, startHarness } from './items.harness';
 
 describe('record-store items (real PostgreSQL, private nats-server)', () => {
@@ -64,6 +66,75 @@ describe('record-store items (real PostgreSQL, private nats-server)', () => {
     it('validates the request itself at the receiver', async () => {
       const err = await h.expectError(h.rpc.requestUntyped(RecordStoreCmd.GetItem, { itemId: 'nope' }), ErrorCode.VALIDATION_FAILED);
       expect(err.body.errors?.map((e) => e.field)).toEqual(expect.arrayContaining(['access', 'itemId']));
+    });
+  });
+
+  describe('batched reads', () => {
+    it('answers and audits 300 concurrent reads each as if alone (allowed, not permitted, not found, other record), in shared statements', async () => {
+      const repo = h.app.get(ItemsRepository);
+      const manager = h.app.get(DataSource).manager;
+      const mine = await h.rpc.request(RecordStoreCmd.CreateItem, { access: h.access(), resource: h.observation('2022-02-02') });
+      const otherRecord = randomUUID();
+      const theirs = await h.rpc.request(RecordStoreCmd.CreateItem, { access: h.access({ recordId: otherRecord }), resource: h.observation('2022-02-03') });
+      const before = repo.readStats(manager);
+
+      const kinds = ['allowed', 'not-permitted', 'not-found', 'other-record'] as const;
+      const calls = Array.from({ length: 300 }, (_, i) => {
+        const kind = kinds[i % kinds.length]!;
+        const access = h.access({ permissions: { read: kind === 'not-permitted' ? ['Condition'] : ['Observation'] } });
+        const itemId = kind === 'not-found' ? randomUUID() : kind === 'other-record' ? theirs.id : mine.id;
+        return { kind, access, call: h.rpc.request(RecordStoreCmd.GetItem, { access, itemId }).then((v) => v, (e: unknown) => e) };
+      });
+      const answers = await Promise.all(calls.map((c) => c.call));
+
+      const after = repo.readStats(manager);
+      expect(after.requests - before.requests).toBe(300);
+      expect(after.batches - before.batches).toBeLessThan(300); // some reads shared a statement
+      for (const [i, c] of calls.entries()) {
+        const answer = answers[i] as ItemView | { code?: string };
+        const audit = await h.auditOf(c.access.correlationId);
+        expect(audit).toHaveLength(1);
+        if (c.kind === 'allowed') {
+          expect(answer).toEqual(mine);
+          expect(audit[0]).toMatchObject({ outcome: 'allowed', reason: 'permitted', itemId: mine.id, dataType: 'Observation' });
+        } else if (c.kind === 'not-permitted') {
+          expect(answer).toMatchObject({ code: ErrorCode.ACCESS_DENIED });
+          expect(audit[0]).toMatchObject({ outcome: 'denied', reason: 'not-permitted', itemId: mine.id, dataType: 'Observation' });
+        } else {
+          expect(answer).toMatchObject({ code: ErrorCode.NOT_FOUND });
+          expect(audit[0]).toMatchObject({ outcome: 'denied', reason: 'not-found', dataType: null });
+        }
+      }
+    });
+  });
+
+  describe('batched creates', () => {
+    it('stores 200 concurrent creates each with its own first version and audit row, in shared statements', async () => {
+      const repo = h.app.get(ItemsRepository);
+      const manager = h.app.get(DataSource).manager;
+      const before = repo.insertStats(manager);
+      const recordId = randomUUID();
+      const calls = Array.from({ length: 200 }, (_, i) => {
+        const access = h.access({ recordId });
+        return { access, call: h.rpc.request(RecordStoreCmd.CreateItem, { access, resource: h.observation(`2021-01-01T00:00:${String(i % 60).padStart(2, '0')}Z`, { note: [{ text: `n${i}` }] }) }) };
+      });
+      const created = await Promise.all(calls.map((c) => c.call));
+      const after = repo.insertStats(manager);
+      expect(after.requests - before.requests).toBe(200);
+      expect(after.batches - before.batches).toBeLessThan(200);
+
+      const { rows } = await h.pg.query(
+        `SELECT i.id, i.resource->'note'->0->>'text' AS note, v.version, v.version_stamp AS stamp
+         FROM "${SCHEMA}"."items" i JOIN "${SCHEMA}"."item_versions" v ON v.item_id = i.id WHERE i.record_id = $1`,
+        [recordId],
+      );
+      expect(rows).toHaveLength(200);
+      const byId = new Map(rows.map((r: { id: string }) => [r.id, r]));
+      for (const [i, c] of calls.entries()) {
+        const item = created[i]!;
+        expect(byId.get(item.id)).toEqual({ id: item.id, note: `n${i}`, version: 1, stamp: item.versionStamp });
+        expect(await h.auditOf(c.access.correlationId)).toEqual([expect.objectContaining({ outcome: 'allowed', permission: 'create', itemId: item.id, dataType: 'Observation' })]);
+      }
     });
   });
 

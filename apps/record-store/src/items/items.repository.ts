@@ -1,4 +1,4 @@
-import { type NewEvent, OutboxWriter, envelopeOf } from '@carevault/platform';
+import { Batcher, type NewEvent, OutboxWriter, envelopeOf } from '@carevault/platform';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { ItemCursor } from './cursor';
@@ -13,6 +13,9 @@ const ITEM_COLUMNS = `"id", "record_id" AS "recordId", "type", "version", "versi
   "created_person_id" AS "createdPersonId", "created_instance_id" AS "createdInstanceId", "created_mode" AS "createdMode",
   "updated_at" AS "updatedAt", "updated_app_id" AS "updatedAppId", "updated_person_id" AS "updatedPersonId",
   "updated_instance_id" AS "updatedInstanceId", "updated_mode" AS "updatedMode", "deleted_at" AS "deletedAt"`;
+
+/** The names ITEM_COLUMNS answers under (`"record_id" AS "recordId"` → `"recordId"`). */
+const ITEM_ALIASES = ITEM_COLUMNS.split(',').map((c) => c.trim().split(/\s+AS\s+/).pop()!);
 
 const VERSION_COLUMNS = `"item_id" AS "itemId", "version", "version_stamp" AS "versionStamp", "effective_date" AS "effectiveDate",
   "resource", "state", "at", "app_id" AS "appId", "person_id" AS "personId", "instance_id" AS "instanceId", "mode"`;
@@ -44,6 +47,26 @@ export interface ReadResult {
   reason: ReadReason;
   audited: boolean;
 }
+
+/** One read of a batch: the arguments of `readAudited`. */
+interface ReadRequest {
+  recordId: string;
+  itemId: string;
+  readable: string[];
+  template: NewEvent<unknown>;
+}
+
+/** One insert of a batch: the arguments of `insert`. */
+interface InsertRequest {
+  item: ItemEntity;
+  events: NewEvent<unknown>[];
+}
+
+/** Reads running at once (each a statement on one pooled connection): below the record store's pool of 6. */
+const READS_IN_FLIGHT = 4;
+const READS_PER_BATCH = 64;
+const WRITES_IN_FLIGHT = 4;
+const WRITES_PER_BATCH = 32;
 
 export interface ListQuery {
   recordId: string;
@@ -80,25 +103,74 @@ export class ItemsRepository {
   /**
    * Inserts the item, its first version and `events` (its audit event) in ONE statement: a statement is
    * its own transaction, so all three commit together, in one round trip instead of four
-   * (BEGIN, insert, audit insert, COMMIT).
+   * (BEGIN, insert, audit insert, COMMIT). Outside a transaction, inserts are batched like reads (see
+   * `readAudited`): each item still commits exactly with its version and its events.
    */
   async insert(m: EntityManager, i: ItemEntity, events: NewEvent<unknown>[] = []): Promise<void> {
-    const params: unknown[] = [i.id, i.recordId, i.type, i.version, i.versionStamp, i.effectiveDate, JSON.stringify(i.resource), i.state,
-      i.createdAt, i.createdAppId, i.createdPersonId, i.createdInstanceId, i.createdMode];
-    const audit = events.length > 0 ? this.outbox.insertSql(events, params.length + 1) : null;
+    const req = { item: i, events };
+    if (m.queryRunner) {
+      await this.insertBatch(m, [req]);
+      return;
+    }
+    let batcher = this.inserters.get(m);
+    if (!batcher) {
+      batcher = new Batcher((batch: InsertRequest[]) => this.insertBatch(m, batch), { maxInFlight: WRITES_IN_FLIGHT, maxBatch: WRITES_PER_BATCH });
+      this.inserters.set(m, batcher);
+    }
+    await batcher.run(req);
+  }
+
+  private readonly inserters = new WeakMap<EntityManager, Batcher<InsertRequest, true>>();
+
+  /** Batched inserts so far on `m`: statements and the items in them. */
+  insertStats(m: EntityManager): { batches: number; requests: number } {
+    return { ...(this.inserters.get(m)?.stats ?? { batches: 0, requests: 0 }) };
+  }
+
+  /** Items, their first versions and their events: one statement whatever the batch size (one prepared plan). */
+  private async insertBatch(m: EntityManager, batch: InsertRequest[]): Promise<true[]> {
+    const rows = batch.map(({ item: i, events }) => ({
+      id: i.id,
+      recordId: i.recordId,
+      type: i.type,
+      version: i.version,
+      versionStamp: i.versionStamp,
+      effectiveDate: i.effectiveDate,
+      resource: i.resource,
+      state: i.state,
+      createdAt: i.createdAt,
+      createdAppId: i.createdAppId,
+      createdPersonId: i.createdPersonId,
+      createdInstanceId: i.createdInstanceId,
+      createdMode: i.createdMode,
+      events: events.map((e) => {
+        const envelope = envelopeOf(e);
+        return { eventId: envelope.eventId, subject: e.subject, envelope };
+      }),
+    }));
     await prepared(
       m,
-      `rs_insert_item_${events.length}`,
-      `WITH w AS (
+      'rs_insert_items',
+      `WITH req AS (
+        SELECT * FROM jsonb_to_recordset($1::jsonb) AS r("id" uuid, "recordId" uuid, "type" text, "version" integer,
+          "versionStamp" text, "effectiveDate" timestamptz, "resource" jsonb, "state" text, "createdAt" timestamptz,
+          "createdAppId" uuid, "createdPersonId" uuid, "createdInstanceId" uuid, "createdMode" text, "events" jsonb)),
+      w AS (
         INSERT INTO ${ITEMS} ("id", "record_id", "type", "version", "version_stamp", "effective_date", "resource", "state",
           "created_at", "created_app_id", "created_person_id", "created_instance_id", "created_mode",
           "updated_at", "updated_app_id", "updated_person_id", "updated_instance_id", "updated_mode", "deleted_at")
-        VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11, $12, $13, $9, $10, $11, $12, $13, NULL)
-        RETURNING *)${audit ? `,
-      a AS (${audit.sql})` : ''}
+        SELECT "id", "recordId", "type", "version", "versionStamp", "effectiveDate", "resource", "state",
+          "createdAt", "createdAppId", "createdPersonId", "createdInstanceId", "createdMode",
+          "createdAt", "createdAppId", "createdPersonId", "createdInstanceId", "createdMode", NULL
+        FROM req
+        RETURNING *),
+      a AS (
+        INSERT INTO ${this.outbox.table} ("event_id", "subject", "envelope")
+        SELECT (e->>'eventId')::uuid, e->>'subject', e->'envelope' FROM req, jsonb_array_elements(req."events") AS e)
       ${VERSION_FROM_ROW}`,
-      audit ? [...params, ...audit.params] : params,
+      [JSON.stringify(rows)],
     );
+    return batch.map(() => true as const);
   }
 
   /**
@@ -107,30 +179,68 @@ export class ItemsRepository {
    * in `readable`), `not-permitted` — and its audit event, written into the outbox by the same statement
    * from the `template` envelope with `data.outcome`, `data.reason` and `data.dataType` (the item's type,
    * null when there is none) set to match. `audited` says that the audit row was written.
+   *
+   * Reads outside a transaction are batched (see Batcher): while every slot is busy, the reads that arrive
+   * go together into the next statement, each with its own item, permissions and audit row. A statement is
+   * a transaction, so each read still commits exactly with its audit row; a batch shares one commit.
    */
   async readAudited(m: EntityManager, recordId: string, itemId: string, readable: string[], template: NewEvent<unknown>): Promise<ReadResult> {
-    const envelope = envelopeOf(template);
-    const rows = await prepared<ItemEntity & { reason: ReadReason; audited: boolean }>(
+    const req = { recordId, itemId, readable, template };
+    if (m.queryRunner) return (await this.readBatch(m, [req]))[0]!;
+    let batcher = this.readers.get(m);
+    if (!batcher) {
+      batcher = new Batcher((batch: ReadRequest[]) => this.readBatch(m, batch), { maxInFlight: READS_IN_FLIGHT, maxBatch: READS_PER_BATCH });
+      this.readers.set(m, batcher);
+    }
+    return batcher.run(req);
+  }
+
+  private readonly readers = new WeakMap<EntityManager, Batcher<ReadRequest, ReadResult>>();
+
+  /** Batched reads so far on `m`: statements and the reads in them. */
+  readStats(m: EntityManager): { batches: number; requests: number } {
+    return { ...(this.readers.get(m)?.stats ?? { batches: 0, requests: 0 }) };
+  }
+
+  /** The reads of a batch, their reasons and audit rows: one statement whatever the batch size (one prepared plan). */
+  private async readBatch(m: EntityManager, batch: ReadRequest[]): Promise<ReadResult[]> {
+    const requests = batch.map(({ recordId, itemId, readable, template }) => {
+      const envelope = envelopeOf(template);
+      return { n: 0, itemId, recordId, readable, eventId: envelope.eventId, subject: template.subject, envelope };
+    });
+    requests.forEach((r, i) => (r.n = i));
+    const rows = await prepared<ItemEntity & { n: number; reason: ReadReason; audited: boolean }>(
       m,
-      'rs_read_item',
-      `WITH i AS (SELECT ${ITEM_COLUMNS} FROM ${ITEMS} WHERE "id" = $1 AND "record_id" = $2),
+      'rs_read_items',
+      `WITH req AS (
+        SELECT (r->>'n')::int AS n, (r->>'itemId')::uuid AS item_id, (r->>'recordId')::uuid AS record_id,
+          ARRAY(SELECT jsonb_array_elements_text(r->'readable')) AS readable,
+          (r->>'eventId')::uuid AS event_id, r->>'subject' AS subject, r->'envelope' AS envelope
+        FROM jsonb_array_elements($1::jsonb) AS r),
       d AS (
-        SELECT i.*, (CASE WHEN i."id" IS NULL OR i."state" <> 'active' THEN 'not-found'
-                          WHEN i."type" = ANY($3::text[]) THEN 'permitted' ELSE 'not-permitted' END)::text AS "reason"
-        FROM (SELECT 1) AS one LEFT JOIN i ON true),
+        SELECT req.n, req.event_id, req.subject, req.envelope, i.*,
+          (CASE WHEN i."id" IS NULL OR i."state" <> 'active' THEN 'not-found'
+                WHEN i."type" = ANY(req.readable) THEN 'permitted' ELSE 'not-permitted' END)::text AS "reason"
+        FROM req LEFT JOIN LATERAL (SELECT ${ITEM_COLUMNS} FROM ${ITEMS} WHERE "id" = req.item_id AND "record_id" = req.record_id) i ON true),
       a AS (
         INSERT INTO ${this.outbox.table} ("event_id", "subject", "envelope")
-        SELECT $4, $5, jsonb_set(jsonb_set(jsonb_set($6::jsonb,
+        SELECT d.event_id, d.subject, jsonb_set(jsonb_set(jsonb_set(d.envelope,
             '{data,outcome}', to_jsonb((CASE d."reason" WHEN 'permitted' THEN 'allowed' ELSE 'denied' END)::text)),
             '{data,reason}', to_jsonb(d."reason")),
             '{data,dataType}', COALESCE(to_jsonb(d."type"), 'null'::jsonb))
         FROM d
-        RETURNING 1)
-      SELECT d.*, EXISTS (SELECT 1 FROM a) AS "audited" FROM d`,
-      [itemId, recordId, readable, envelope.eventId, template.subject, JSON.stringify(envelope)],
+        RETURNING "event_id")
+      SELECT d.n, ${ITEM_ALIASES.map((c) => `d.${c}`).join(', ')}, d."reason",
+        EXISTS (SELECT 1 FROM a WHERE a."event_id" = d.event_id) AS "audited"
+      FROM d ORDER BY d.n`,
+      [JSON.stringify(requests)],
     );
-    const { reason, audited, ...row } = rows[0]!;
-    return { item: row.id ? (row as ItemEntity) : null, reason, audited };
+    if (rows.length !== batch.length) throw new Error(`a read batch of ${batch.length} answered ${rows.length} rows`);
+    return rows.map((row, i) => {
+      if (row.n !== i) throw new Error(`a read batch answered row ${row.n} in place ${i}`);
+      const { n: _n, reason, audited, ...item } = row;
+      return { item: item.id ? (item as ItemEntity) : null, reason, audited };
+    });
   }
 
   /** The item (deleted ones too) if it belongs to the record. */
