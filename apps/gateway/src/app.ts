@@ -1,6 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { NestPinoLogger } from '@carevault/platform';
+import { NestPinoLogger, cacheValidationMetadata } from '@carevault/platform';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { type GatewayConfig, isSecureOrigin } from './config';
@@ -20,6 +20,7 @@ export interface GatewayOptions {
 
 /** Builds the gateway (Fastify, plugins, security headers, OpenAPI) and initializes it; the caller listens or injects. */
 export async function createGateway(config: GatewayConfig, logger: Logger, options: GatewayOptions = {}): Promise<NestFastifyApplication> {
+  cacheValidationMetadata();
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
     logController: new GatewayLogController(),

@@ -13,3 +13,4 @@ export * from './rpc-server';
 export * from './tokens';
 export * from './client-address';
 export * from './batcher';
+export * from './validation-cache';

@@ -4,6 +4,7 @@ import { ErrorCode, type FieldError, type RpcErrorBody, isRpcErrorBody } from '@
 import { randomUUID } from 'node:crypto';
 import { type Observable, throwError } from 'rxjs';
 import { DomainError } from './errors';
+import { cacheValidationMetadata } from './validation-cache';
 
 export function flattenValidationErrors(errors: ValidationError[], prefix = ''): FieldError[] {
   return errors.flatMap((e) => {
@@ -17,6 +18,7 @@ export function flattenValidationErrors(errors: ValidationError[], prefix = ''):
 @Injectable()
 export class RpcValidationPipe extends ValidationPipe {
   constructor() {
+    cacheValidationMetadata();
     super({
       transform: true,
       whitelist: true,
