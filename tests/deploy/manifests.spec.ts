@@ -4,12 +4,12 @@
 // copy, to show that it can fail.
 import { execFile, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { parse } from 'yaml';
-import * as devconfig from '../../tools/lib/devconfig.cjs';
 import {
   APPS,
   checkApp,
@@ -209,7 +209,7 @@ describe('k8s/kustomization.yaml', () => {
 
 describe('per-service V8 flags', () => {
   // tools/lib/devconfig.cjs is what `npm start` and the tests use; the deployments must run services the same way.
-  const SERVICE_NODE_OPTIONS = devconfig.SERVICE_NODE_OPTIONS as Record<string, string>;
+  const { SERVICE_NODE_OPTIONS } = createRequire(__filename)(join(ROOT, 'tools/lib/devconfig.cjs')) as { SERVICE_NODE_OPTIONS: Record<string, string> };
   const k8sNodeOptions = (app: string): string => {
     const deployment = loadK8sObjects().find((d) => d.obj.kind === 'Deployment' && d.obj.metadata?.name === app)?.obj as Obj;
     const env = (deployment.spec.template.spec.containers[0].env ?? []) as { name: string; value?: string }[];

@@ -1,6 +1,5 @@
 import { getMetadataStorage } from 'class-validator';
 
-// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 type Target = Function | string;
 interface Storage {
   getTargetValidationMetadatas(target: Target, schema: string | undefined, always: boolean, strictGroups: boolean, groups?: string[]): object[];
