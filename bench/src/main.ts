@@ -1,6 +1,6 @@
 import { AccessMode, AuditEventType, AuditEvt, ConsentCmd, IdentityCmd, Permission, type RegisterApplicationResponse, type Rule, type ServiceName } from '@carevault/contracts';
 import { RpcClient, connectNats, envelopeOf, outboxTableSql } from '@carevault/platform';
-import { type RunningPlatform, WebClient, freePort, signUp, startPlatform, waitForPort } from '@carevault/testing';
+import { type RunningPlatform, WebClient, createTestDatabase, freePort, signUp, startPlatform, waitForPort } from '@carevault/testing';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -559,6 +559,17 @@ export async function main(argv: string[]): Promise<number> {
     await p.stop();
   }
 
+  if (want('start')) {
+    log('npm start: time to healthy (fresh database, private nats-server)');
+    try {
+      report.extra.npmStart = await timeNpmStart();
+      log(`  npm start: healthy after ${report.extra.npmStart.upMs} ms (start.mjs says: services healthy in ${report.extra.npmStart.reportedHealthy})`);
+    } catch (err) {
+      report.extra.npmStart = { error: (err as Error).message };
+      log(`  npm start failed: ${(err as Error).message}`);
+    }
+  }
+
   report.machine.loadavgAtEnd = loadavg().map((l) => round(l, 2));
   report.extra.totalRunSeconds = Math.round((performance.now() - runStarted) / 1000);
   report.targets = targetsOf(report);
@@ -569,6 +580,52 @@ export async function main(argv: string[]): Promise<number> {
   process.stdout.write(`\nresults: ${file}\n`);
   if (o.profile) process.stdout.write(`profiles: ${profileDir} (summarize: node bench/profile/summarize.mjs <file>)\n`);
   return 0;
+}
+
+/**
+ * `npm start` as a person runs it (tools/start.mjs; the build step of `npm start` has just run), on a fresh
+ * database and its own nats-server: the time from the command to its "Carevault is up" line, after which
+ * /health answered 200. Stopped with Ctrl-C (SIGINT), as a person would.
+ */
+async function timeNpmStart(): Promise<{ upMs: number; reportedHealthy: string; health: number; stopMs: number }> {
+  const db = await createTestDatabase('cv_bench_start');
+  const port = await freePort();
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [join(ROOT, 'tools/start.mjs')], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), DATABASE_URL: db.url, USE_PRIVATE_NATS: '1', LOG_LEVEL: 'warn', START_TIMEOUT: '120', NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  try {
+    const up = await new Promise<{ upMs: number; reportedHealthy: string }>((resolve_, reject) => {
+      const t = setTimeout(() => reject(new Error(`not up after 150 s: ${out.slice(-2000)}`)), 150_000);
+      child.stdout!.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (/Carevault is up at/.test(out)) {
+          clearTimeout(t);
+          resolve_({ upMs: Math.round(performance.now() - t0), reportedHealthy: /healthy in ([^\n]+)/.exec(out)?.[1]?.trim() ?? '?' });
+        }
+      });
+      child.once('exit', (code) => {
+        clearTimeout(t);
+        reject(new Error(`npm start exited with ${code}: ${out.slice(-2000)}`));
+      });
+    });
+    const health = (await fetch(`http://127.0.0.1:${port}/health`)).status;
+    const stopAt = performance.now();
+    child.kill('SIGINT');
+    await Promise.race([exited, sleep(30_000)]);
+    return { ...up, health, stopMs: Math.round(performance.now() - stopAt) };
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+    await db.drop();
+  }
 }
 
 async function rssOf(p: RunningPlatform): Promise<Record<string, number | null>> {

@@ -18,6 +18,7 @@ interface Dist {
 
 export interface Extra {
   startToHealthyMs?: number;
+  npmStart?: { upMs: number; reportedHealthy: string; health: number; stopMs: number } | { error: string };
   rssIdleMb?: Record<string, number | null>;
   rssAfterMb?: Record<string, number | null>;
   tokenSource?: string;
@@ -190,7 +191,14 @@ export function printReport(r: Report): void {
   }
   if (e.scale) out.push(`scale: list p99 ${e.scale.items / 1000}k / 1k = ${e.scale.p99Ratio} (${e.scale.seedNote}; ${e.scale.seededMs} ms)`);
   if (e.naive) out.push(`naive composite baseline (${e.naiveAdapter}): ${e.naive.rps} req/s, p50 ${e.naive.p50} ms, p99 ${e.naive.p99} ms, errors ${e.naive.errors}`);
-  if (e.startToHealthyMs !== undefined) out.push(`startPlatform time to healthy (fresh DB + private nats-server + migrations + 7 services; not npm start): ${e.startToHealthyMs} ms`);
+  if (e.startToHealthyMs !== undefined) out.push(`startPlatform time to healthy (the bench's own platform: fresh DB + private nats-server + migrations + 7 services): ${e.startToHealthyMs} ms`);
+  if (e.npmStart) {
+    out.push(
+      'error' in e.npmStart
+        ? `npm start: FAILED: ${e.npmStart.error}`
+        : `npm start → "Carevault is up" (fresh DB, its own nats-server, migrations, 7 services): ${e.npmStart.upMs} ms; /health ${e.npmStart.health}; Ctrl-C stopped it in ${e.npmStart.stopMs} ms`,
+    );
+  }
   if (e.rssIdleMb) {
     out.push('RSS (MB) idle → after the run:');
     for (const [name, v] of Object.entries(e.rssIdleMb)) out.push(`  ${pad(name, 16)} ${lpad(fmt(v ?? undefined), 6)} → ${lpad(fmt(e.rssAfterMb?.[name] ?? undefined), 6)}`);
