@@ -1,6 +1,7 @@
 import { ErrorCode, type ItemView, Permission, RecordStoreCmd } from '@carevault/contracts';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { until } from '@carevault/testing';
 import { SCHEMA } from '../database';
 import { ItemsRepository } from './items.repository';
 import { APP, type Harness, PERSON, startHarness } from './items.harness';
@@ -14,6 +15,34 @@ describe('record-store items (real PostgreSQL, private nats-server)', () => {
 
   afterAll(async () => {
     await h?.stop();
+  });
+
+  describe('query plans', () => {
+    // First in this file: the items table is still nearly empty, which is when a cached plan would be a sequential scan.
+    it('reads stay index lookups after the table grows from a few rows to 50k without being analyzed', async () => {
+      const item = await h.rpc.request(RecordStoreCmd.CreateItem, { access: h.access(), resource: h.observation('2020-01-01') });
+      for (let i = 0; i < 10; i++) await h.rpc.request(RecordStoreCmd.GetItem, { access: h.access(), itemId: item.id });
+      await h.pg.query(
+        `INSERT INTO "${SCHEMA}"."items" SELECT gen_random_uuid(), $1, 'Observation', 1, 's', now(), '{}'::jsonb, 'active', now(), $2, NULL, NULL,
+           'offline', now(), $2, NULL, NULL, 'offline', NULL FROM generate_series(1, 50000)`,
+        [randomUUID(), APP],
+      );
+      const scans = async () =>
+        (await h.pg.query(`SELECT seq_scan::int AS seq, idx_scan::int AS idx FROM pg_stat_user_tables WHERE schemaname = $1 AND relname = 'items'`, [SCHEMA])).rows[0] as { seq: number; idx: number };
+      // A backend adds its table counters to pg_stat_user_tables at the end of a transaction, at most once a
+      // second: a few reads after a pause publish what the reads before did, so that only later reads are measured.
+      const publish = async () => {
+        await new Promise((r) => setTimeout(r, 1100));
+        for (let i = 0; i < 3; i++) await h.rpc.request(RecordStoreCmd.GetItem, { access: h.access(), itemId: item.id });
+      };
+      await publish();
+      await publish();
+      const before = await scans();
+      for (let i = 0; i < 20; i++) await h.rpc.request(RecordStoreCmd.GetItem, { access: h.access(), itemId: item.id });
+      await publish();
+      await until(async () => (await scans()).idx >= before.idx + 20, 10_000, 'the reads counted in pg_stat_user_tables');
+      expect((await scans()).seq - before.seq).toBe(0);
+    });
   });
 
   describe('create and get', () => {
