@@ -74,7 +74,7 @@ describe('development configuration of tools/start.mjs', () => {
   describe('serviceEnv', () => {
     it('gives PORT to the gateway only', () => {
       const base = { PORT: '9999', NATS_URL: 'nats://x' };
-      expect(serviceEnv('gateway', base, 8080)).toEqual({ PORT: '8080', NATS_URL: 'nats://x' });
+      expect(serviceEnv('gateway', base, 8080)).toEqual({ PORT: '8080', NATS_URL: 'nats://x', NODE_OPTIONS: '--max-semi-space-size=8' });
       expect(serviceEnv('identity', base, 8080)).toEqual({ NATS_URL: 'nats://x' });
       expect(base.PORT).toBe('9999');
     });
