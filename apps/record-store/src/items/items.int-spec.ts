@@ -105,7 +105,7 @@ describe('record-store items (real PostgreSQL, private nats-server)', () => {
       const mine = await h.rpc.request(RecordStoreCmd.CreateItem, { access: h.access(), resource: h.observation('2022-02-02') });
       const otherRecord = randomUUID();
       const theirs = await h.rpc.request(RecordStoreCmd.CreateItem, { access: h.access({ recordId: otherRecord }), resource: h.observation('2022-02-03') });
-      const before = repo.readStats(manager);
+      const before = repo.batchStats(manager).reads;
 
       const kinds = ['allowed', 'not-permitted', 'not-found', 'other-record'] as const;
       const calls = Array.from({ length: 300 }, (_, i) => {
@@ -116,7 +116,7 @@ describe('record-store items (real PostgreSQL, private nats-server)', () => {
       });
       const answers = await Promise.all(calls.map((c) => c.call));
 
-      const after = repo.readStats(manager);
+      const after = repo.batchStats(manager).reads;
       expect(after.requests - before.requests).toBe(300);
       expect(after.batches - before.batches).toBeLessThan(300); // some reads shared a statement
       for (const [i, c] of calls.entries()) {
@@ -141,14 +141,14 @@ describe('record-store items (real PostgreSQL, private nats-server)', () => {
     it('stores 200 concurrent creates each with its own first version and audit row, in shared statements', async () => {
       const repo = h.app.get(ItemsRepository);
       const manager = h.app.get(DataSource).manager;
-      const before = repo.insertStats(manager);
+      const before = repo.batchStats(manager).inserts;
       const recordId = randomUUID();
       const calls = Array.from({ length: 200 }, (_, i) => {
         const access = h.access({ recordId });
         return { access, call: h.rpc.request(RecordStoreCmd.CreateItem, { access, resource: h.observation(`2021-01-01T00:00:${String(i % 60).padStart(2, '0')}Z`, { note: [{ text: `n${i}` }] }) }) };
       });
       const created = await Promise.all(calls.map((c) => c.call));
-      const after = repo.insertStats(manager);
+      const after = repo.batchStats(manager).inserts;
       expect(after.requests - before.requests).toBe(200);
       expect(after.batches - before.batches).toBeLessThan(200);
 

@@ -1,4 +1,4 @@
-import { Batcher, type NewEvent, OutboxWriter, envelopeOf } from '@carevault/platform';
+import { Batcher, type BatcherOptions, type NewEvent, OutboxWriter, envelopeOf } from '@carevault/platform';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { ItemCursor } from './cursor';
@@ -99,6 +99,28 @@ async function prepared<T = unknown>(m: EntityManager, name: string | null, text
   }
 }
 
+/** A Batcher per EntityManager, made on first use; inside a transaction (a query runner) the request runs alone on it. */
+class BatchingByManager<Req, Res> {
+  private readonly batchers = new WeakMap<EntityManager, Batcher<Req, Res>>();
+
+  constructor(
+    private readonly execute: (m: EntityManager, batch: Req[]) => Promise<Res[]>,
+    private readonly options: BatcherOptions,
+  ) {}
+
+  async run(m: EntityManager, req: Req): Promise<Res> {
+    if (m.queryRunner) return (await this.execute(m, [req]))[0]!;
+    let batcher = this.batchers.get(m);
+    if (!batcher) this.batchers.set(m, (batcher = new Batcher((batch: Req[]) => this.execute(m, batch), this.options)));
+    return batcher.run(req);
+  }
+
+  /** Statements run so far on `m` and the requests in them. */
+  stats(m: EntityManager): { batches: number; requests: number } {
+    return { ...(this.batchers.get(m)?.stats ?? { batches: 0, requests: 0 }) };
+  }
+}
+
 /** The only place with SQL. Each write is one statement (item and its version together, via a CTE). */
 @Injectable()
 export class ItemsRepository {
@@ -111,24 +133,17 @@ export class ItemsRepository {
    * `readAudited`): each item still commits exactly with its version and its events.
    */
   async insert(m: EntityManager, i: ItemEntity, events: NewEvent<unknown>[] = []): Promise<void> {
-    const req = { item: i, events };
-    if (m.queryRunner) {
-      await this.insertBatch(m, [req]);
-      return;
-    }
-    let batcher = this.inserters.get(m);
-    if (!batcher) {
-      batcher = new Batcher((batch: InsertRequest[]) => this.insertBatch(m, batch), { maxInFlight: WRITES_IN_FLIGHT, maxBatch: WRITES_PER_BATCH });
-      this.inserters.set(m, batcher);
-    }
-    await batcher.run(req);
+    await this.inserts.run(m, { item: i, events });
   }
 
-  private readonly inserters = new WeakMap<EntityManager, Batcher<InsertRequest, true>>();
+  private readonly inserts = new BatchingByManager<InsertRequest, true>((m, batch) => this.insertBatch(m, batch), {
+    maxInFlight: WRITES_IN_FLIGHT,
+    maxBatch: WRITES_PER_BATCH,
+  });
 
-  /** Batched inserts so far on `m`: statements and the items in them. */
-  insertStats(m: EntityManager): { batches: number; requests: number } {
-    return { ...(this.inserters.get(m)?.stats ?? { batches: 0, requests: 0 }) };
+  /** Statements run so far on `m` by the batched reads and inserts, and the requests in them. */
+  batchStats(m: EntityManager): Record<'reads' | 'inserts', { batches: number; requests: number }> {
+    return { reads: this.reads.stats(m), inserts: this.inserts.stats(m) };
   }
 
   /** Items, their first versions and their events: one statement whatever the batch size (one prepared plan). */
@@ -189,22 +204,13 @@ export class ItemsRepository {
    * a transaction, so each read still commits exactly with its audit row; a batch shares one commit.
    */
   async readAudited(m: EntityManager, recordId: string, itemId: string, readable: string[], template: NewEvent<unknown>): Promise<ReadResult> {
-    const req = { recordId, itemId, readable, template };
-    if (m.queryRunner) return (await this.readBatch(m, [req]))[0]!;
-    let batcher = this.readers.get(m);
-    if (!batcher) {
-      batcher = new Batcher((batch: ReadRequest[]) => this.readBatch(m, batch), { maxInFlight: READS_IN_FLIGHT, maxBatch: READS_PER_BATCH });
-      this.readers.set(m, batcher);
-    }
-    return batcher.run(req);
+    return this.reads.run(m, { recordId, itemId, readable, template });
   }
 
-  private readonly readers = new WeakMap<EntityManager, Batcher<ReadRequest, ReadResult>>();
-
-  /** Batched reads so far on `m`: statements and the reads in them. */
-  readStats(m: EntityManager): { batches: number; requests: number } {
-    return { ...(this.readers.get(m)?.stats ?? { batches: 0, requests: 0 }) };
-  }
+  private readonly reads = new BatchingByManager<ReadRequest, ReadResult>((m, batch) => this.readBatch(m, batch), {
+    maxInFlight: READS_IN_FLIGHT,
+    maxBatch: READS_PER_BATCH,
+  });
 
   /**
    * The reads of a batch, their reasons and audit rows: one statement whatever the batch size. Planned on
