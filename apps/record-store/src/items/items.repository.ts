@@ -62,10 +62,14 @@ interface InsertRequest {
   events: NewEvent<unknown>[];
 }
 
-/** Reads running at once (each a statement on one pooled connection): below the record store's pool of 6. */
-const READS_IN_FLIGHT = 4;
+/**
+ * Statements running at once, per kind (each holds one of the record store's 6 pooled connections). Two
+ * batch more than four did at c = 16 and 64, for less CPU per access (docs/performance.md), and leave
+ * connections for the outbox relay and everything else.
+ */
+const READS_IN_FLIGHT = 2;
 const READS_PER_BATCH = 64;
-const WRITES_IN_FLIGHT = 4;
+const WRITES_IN_FLIGHT = 2;
 const WRITES_PER_BATCH = 32;
 
 export interface ListQuery {
