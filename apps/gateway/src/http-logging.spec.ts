@@ -1,4 +1,4 @@
-import { REDACT_PATHS } from '@carevault/platform';
+import { loggerOptions } from '@carevault/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Writable } from 'node:stream';
 import pino from 'pino';
@@ -12,7 +12,7 @@ function capture() {
       done();
     },
   });
-  return { lines, logger: pino({ level: 'debug', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, stream) };
+  return { lines, logger: pino(loggerOptions('gateway', 'debug'), stream) };
 }
 
 describe(GatewayLogController.name, () => {
@@ -44,7 +44,7 @@ describe(GatewayLogController.name, () => {
     it('logs successful probes at debug', () => {
       const { lines, logger } = capture();
       sut.requestCompleted(null, { method: 'GET', url: '/healthz', headers: {}, log: logger } as unknown as FastifyRequest, { statusCode: 200, elapsedTime: 1 } as FastifyReply);
-      expect(lines[0]?.level).toBe(20);
+      expect(lines[0]?.level).toBe('debug');
     });
   });
 });
