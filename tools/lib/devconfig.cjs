@@ -53,12 +53,14 @@ function parsePort(value, fallback = DEFAULT_PORT) {
 
 /**
  * V8 flags a service runs with, beyond what NODE_OPTIONS already holds. The record store and the gateway, the
- * two largest, cap their young generation at 8 MB per semi-space (V8's default grows it to 16): start-up (Nest,
- * the FHIR index, oidc-provider) grows it to the maximum and V8 never gives it back, which kept the idle record
- * store above 150 MB and the gateway just under. It costs a few more minor GCs under load; the benchmark showed
- * no throughput change. The same flags are in k8s/apps/*.yaml and docker/compose.yaml.
+ * two largest, cap their young generation (V8's default grows it to 16 MB per semi-space): start-up (Nest, the
+ * FHIR index, oidc-provider) grows it to the maximum and V8 never gives it back, which kept the idle record
+ * store above 150 MB and the gateway just under. The record store, which also holds the FHIR index, gets 4 MB
+ * (idle 133–135 MB; with 8 it was 142–149), the gateway 8 (130 MB). It costs more minor GCs under load; the
+ * benchmark showed no change in CPU per request (docs/performance.md). The same flags are in
+ * k8s/apps/*.yaml and docker/compose.yaml.
  */
-const SERVICE_NODE_OPTIONS = { gateway: '--max-semi-space-size=8', 'record-store': '--max-semi-space-size=8' };
+const SERVICE_NODE_OPTIONS = { gateway: '--max-semi-space-size=8', 'record-store': '--max-semi-space-size=4' };
 
 /** NODE_OPTIONS for a service: what the caller's environment has, then the service's own flags. */
 function serviceNodeOptions(service, inherited) {

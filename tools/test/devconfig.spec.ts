@@ -80,8 +80,8 @@ describe('development configuration of tools/start.mjs', () => {
     });
 
     it("adds a service's own V8 flags after the NODE_OPTIONS it inherits", () => {
-      expect(serviceEnv('record-store', { NATS_URL: 'nats://x' }, 8080)).toEqual({ NATS_URL: 'nats://x', NODE_OPTIONS: '--max-semi-space-size=8' });
-      expect(serviceEnv('record-store', { NODE_OPTIONS: '--enable-source-maps' }, 8080).NODE_OPTIONS).toBe('--enable-source-maps --max-semi-space-size=8');
+      expect(serviceEnv('record-store', { NATS_URL: 'nats://x' }, 8080)).toEqual({ NATS_URL: 'nats://x', NODE_OPTIONS: '--max-semi-space-size=4' });
+      expect(serviceEnv('record-store', { NODE_OPTIONS: '--enable-source-maps' }, 8080).NODE_OPTIONS).toBe('--enable-source-maps --max-semi-space-size=4');
       expect(serviceEnv('identity', { NODE_OPTIONS: '--enable-source-maps' }, 8080).NODE_OPTIONS).toBe('--enable-source-maps');
       expect(serviceEnv('identity', {}, 8080).NODE_OPTIONS).toBeUndefined();
     });
