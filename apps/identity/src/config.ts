@@ -12,4 +12,12 @@ export class IdentityEnv extends BaseEnv {
 
   @Matches(/^[1-9]\d{0,4}$/, { message: 'SIGN_IN_WINDOW_MINUTES must be a whole number of minutes' })
   SIGN_IN_WINDOW_MINUTES = '15';
+
+  /**
+   * A rotated refresh token presented again within this many seconds of its rotation is answered
+   * invalid_grant without revoking its chain: a client's own concurrent refreshes (one wins, the rest
+   * fail, the winner's tokens stay good). Presented later, it is reuse: the whole chain is revoked.
+   */
+  @Matches(/^\d{1,3}$/, { message: 'REFRESH_REUSE_GRACE_SECONDS must be a whole number of seconds (0-999)' })
+  REFRESH_REUSE_GRACE_SECONDS = '5';
 }

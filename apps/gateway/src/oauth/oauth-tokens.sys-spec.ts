@@ -94,6 +94,9 @@ describe('OAuth tokens (system)', () => {
     const r1 = await refresh(tokens.refresh_token!);
     expect(r1).toMatchObject({ status: 200, body: { record_id: tokens.record_id, grant_id: tokens.grant_id } });
     expect(r1.body.refresh_token).not.toBe(tokens.refresh_token);
+    // Within REFRESH_REUSE_GRACE_SECONDS (1 s under startPlatform) a repeat is a concurrent duplicate: refused, chain kept.
+    expect(await refresh(tokens.refresh_token!)).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
+    await new Promise((r) => setTimeout(r, 1100));
     const reuse = await refresh(tokens.refresh_token!);
     expect(reuse).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
     const newest = await refresh(String(r1.body.refresh_token));

@@ -7,7 +7,7 @@ describe('identity: OAuth store (real PostgreSQL, private NATS)', () => {
   const id = () => randomUUID().replace(/-/g, '');
 
   beforeAll(async () => {
-    h = await startIdentity();
+    h = await startIdentity({ REFRESH_REUSE_GRACE_SECONDS: '30' });
   });
   afterAll(async () => {
     await h?.stop();
@@ -38,9 +38,20 @@ describe('identity: OAuth store (real PostgreSQL, private NATS)', () => {
 
   it('consume is atomic: of 10 racing consumes exactly one wins, and find shows `consumed`', async () => {
     const token = id();
-    await h.rpc.request(IdentityCmd.OAuthUpsert, { model: 'RefreshToken', id: token, payload: { grantId: id() }, expiresIn: 3600 });
-    const results = await Promise.all(Array.from({ length: 10 }, () => h.rpc.request(IdentityCmd.OAuthConsume, { model: 'RefreshToken', id: token })));
+    await h.rpc.request(IdentityCmd.OAuthUpsert, { model: 'DeviceCode', id: token, payload: { grantId: id() }, expiresIn: 3600 });
+    const results = await Promise.all(Array.from({ length: 10 }, () => h.rpc.request(IdentityCmd.OAuthConsume, { model: 'DeviceCode', id: token })));
     expect(results.filter((r) => r.consumed)).toHaveLength(1);
+    const found = await h.rpc.request(IdentityCmd.OAuthFind, { model: 'DeviceCode', id: token });
+    expect(found.payload?.consumed).toEqual(expect.any(Number));
+  });
+
+  it('a refresh token consumed within REFRESH_REUSE_GRACE_SECONDS is not found (a concurrent duplicate); after it, it is found consumed (reuse)', async () => {
+    const token = id();
+    await h.rpc.request(IdentityCmd.OAuthUpsert, { model: 'RefreshToken', id: token, payload: { grantId: id() }, expiresIn: 3600 });
+    expect((await h.rpc.request(IdentityCmd.OAuthFind, { model: 'RefreshToken', id: token })).payload).not.toBeNull();
+    expect(await h.rpc.request(IdentityCmd.OAuthConsume, { model: 'RefreshToken', id: token })).toEqual({ consumed: true });
+    expect(await h.rpc.request(IdentityCmd.OAuthFind, { model: 'RefreshToken', id: token })).toEqual({ payload: null });
+    await h.sql(`UPDATE identity.oauth_objects SET consumed_at = now() - interval '31 seconds' WHERE id = $1`, [token]);
     const found = await h.rpc.request(IdentityCmd.OAuthFind, { model: 'RefreshToken', id: token });
     expect(found.payload?.consumed).toEqual(expect.any(Number));
     await h.rpc.request(IdentityCmd.OAuthUpsert, { model: 'RefreshToken', id: token, payload: { grantId: 'x' }, expiresIn: 3600 });

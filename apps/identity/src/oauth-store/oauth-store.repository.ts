@@ -38,13 +38,20 @@ export class OAuthStoreRepository {
     );
   }
 
-  async findBy(model: string, column: 'id' | 'user_code' | 'uid', value: string): Promise<StoredObject | null> {
-    const rows: Array<{ payload: Payload; consumed_at: Date | null }> = await this.dataSource.query(
-      `SELECT "payload", "consumed_at" FROM "identity"."oauth_objects" WHERE "model" = $1 AND "${column}" = $2 AND ${ALIVE}`,
-      [model, value],
+  /**
+   * The object, if alive. `hideConsumedForSeconds`: an object consumed less than that long ago is answered as
+   * not found (see IdentityEnv.REFRESH_REUSE_GRACE_SECONDS), so that a concurrent duplicate fails plainly
+   * instead of being taken for reuse.
+   */
+  async findBy(model: string, column: 'id' | 'user_code' | 'uid', value: string, hideConsumedForSeconds = 0): Promise<StoredObject | null> {
+    const rows: Array<{ payload: Payload; consumed_at: Date | null; recently_consumed: boolean }> = await this.dataSource.query(
+      `SELECT "payload", "consumed_at", ("consumed_at" > now() - make_interval(secs => $3)) AS "recently_consumed"
+       FROM "identity"."oauth_objects" WHERE "model" = $1 AND "${column}" = $2 AND ${ALIVE}`,
+      [model, value, hideConsumedForSeconds],
     );
     const r = rows[0];
-    return r ? { payload: r.payload, consumedAt: r.consumed_at } : null;
+    if (!r || r.recently_consumed) return null;
+    return { payload: r.payload, consumedAt: r.consumed_at };
   }
 
   /** True for exactly one caller: the row lock serialises racing updates and the loser sees consumed_at set. */

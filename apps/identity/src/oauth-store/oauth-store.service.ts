@@ -1,8 +1,9 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { TOKEN_REVOCATION_SUBJECT, type OAuthFindResponse, type TokenRevocation, auditRecorded } from '@carevault/contracts';
-import { NATS_CONNECTION, OutboxWriter, PINO_LOGGER } from '@carevault/platform';
+import { NATS_CONNECTION, OutboxWriter, PINO_LOGGER, SERVICE_CONFIG } from '@carevault/platform';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
+import type { IdentityEnv } from '../config';
 import { JWT_ACCESS_TOKEN_MODEL, OAuthStoreRepository, type StoredObject } from './oauth-store.repository';
 import { tokenAuditFields } from './token-audit';
 
@@ -26,7 +27,12 @@ export class OAuthStoreService implements OnApplicationBootstrap, OnApplicationS
     private readonly outbox: OutboxWriter,
     @Inject(NATS_CONNECTION) private readonly nc: Pick<NatsConnection, 'publish' | 'flush'>,
     @Inject(PINO_LOGGER) private readonly logger: Pick<Logger, 'info' | 'warn'>,
-  ) {}
+    @Inject(SERVICE_CONFIG) config: Pick<IdentityEnv, 'REFRESH_REUSE_GRACE_SECONDS'>,
+  ) {
+    this.reuseGraceSeconds = Number(config.REFRESH_REUSE_GRACE_SECONDS);
+  }
+
+  private readonly reuseGraceSeconds: number;
 
   /**
    * oidc-provider does not store JWT access tokens: the gateway writes a marker per token it issued (every
@@ -43,8 +49,12 @@ export class OAuthStoreService implements OnApplicationBootstrap, OnApplicationS
     });
   }
 
+  /**
+   * A refresh token rotated moments ago (REFRESH_REUSE_GRACE_SECONDS) is not found: oidc-provider answers
+   * invalid_grant and revokes nothing. Only a later presentation counts as reuse and revokes the chain.
+   */
   async find(model: string, column: 'id' | 'user_code' | 'uid', value: string): Promise<OAuthFindResponse> {
-    return toFound(await this.store.findBy(model, column, value));
+    return toFound(await this.store.findBy(model, column, value, model === 'RefreshToken' ? this.reuseGraceSeconds : 0));
   }
 
   consume(model: string, id: string): Promise<boolean> {
