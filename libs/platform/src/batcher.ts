@@ -12,6 +12,8 @@ export interface BatcherOptions {
  *
  * `execute` answers one result per request, in order. If a batch of several fails, each of its requests is
  * run again on its own, so one bad request cannot fail the others; a batch of one rejects with the error.
+ * A request may so run twice: give it fixed ids (a row's key, an event id) so that a second run of one whose
+ * first did commit fails on them instead of writing twice.
  */
 export class Batcher<Req, Res> {
   private readonly queue: { req: Req; resolve: (r: Res) => void; reject: (e: unknown) => void }[] = [];

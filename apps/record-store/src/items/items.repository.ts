@@ -1,4 +1,5 @@
 import { Batcher, type BatcherOptions, type NewEvent, OutboxWriter, envelopeOf } from '@carevault/platform';
+import type { EventEnvelope } from '@carevault/contracts';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { ItemCursor } from './cursor';
@@ -53,7 +54,12 @@ interface ReadRequest {
   recordId: string;
   itemId: string;
   readable: string[];
-  template: NewEvent<unknown>;
+  subject: string;
+  /**
+   * The audit event's envelope, its id fixed when the read is asked for: if a batch is ever run again
+   * (see Batcher), a read that did commit fails on the outbox's unique event id instead of being audited twice.
+   */
+  envelope: EventEnvelope<unknown>;
 }
 
 /** One insert of a batch: the arguments of `insert`. */
@@ -208,7 +214,7 @@ export class ItemsRepository {
    * a transaction, so each read still commits exactly with its audit row; a batch shares one commit.
    */
   async readAudited(m: EntityManager, recordId: string, itemId: string, readable: string[], template: NewEvent<unknown>): Promise<ReadResult> {
-    return this.reads.run(m, { recordId, itemId, readable, template });
+    return this.reads.run(m, { recordId, itemId, readable, subject: template.subject, envelope: envelopeOf(template) });
   }
 
   private readonly reads = new BatchingByManager<ReadRequest, ReadResult>((m, batch) => this.readBatch(m, batch), {
@@ -222,11 +228,7 @@ export class ItemsRepository {
    * batching, the planning is shared by the reads of a batch.
    */
   private async readBatch(m: EntityManager, batch: ReadRequest[]): Promise<ReadResult[]> {
-    const requests = batch.map(({ recordId, itemId, readable, template }) => {
-      const envelope = envelopeOf(template);
-      return { n: 0, itemId, recordId, readable, eventId: envelope.eventId, subject: template.subject, envelope };
-    });
-    requests.forEach((r, i) => (r.n = i));
+    const requests = batch.map(({ recordId, itemId, readable, subject, envelope }, n) => ({ n, itemId, recordId, readable, eventId: envelope.eventId, subject, envelope }));
     const rows = await prepared<ItemEntity & { n: number; reason: ReadReason; audited: boolean }>(
       m,
       null,
