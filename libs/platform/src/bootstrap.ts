@@ -20,6 +20,9 @@ export async function startService(service: ServiceName, module: DynamicModule |
   app.useGlobalFilters(new RpcErrorFilter());
   app.enableShutdownHooks();
   await app.listen();
+  // The subscriptions were sent, not yet seen by the server: a request right now could find no responder.
+  // One round trip (PING/PONG) after them, and "ready" means ready.
+  await app.unwrap<{ flush(): Promise<void> }>().flush();
   logger.info({ pid: process.pid }, `${service} ready`);
   return app;
 }
