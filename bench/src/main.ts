@@ -590,40 +590,21 @@ export async function main(argv: string[]): Promise<number> {
 async function timeNpmStart(): Promise<{ upMs: number; reportedHealthy: string; health: number; stopMs: number }> {
   const db = await createTestDatabase('cv_bench_start');
   const port = await freePort();
+  const env = { ...process.env, PORT: String(port), DATABASE_URL: db.url, USE_PRIVATE_NATS: '1', LOG_LEVEL: 'warn', START_TIMEOUT: '120', NO_COLOR: '1' } as Record<string, string>;
   const t0 = performance.now();
-  const child = spawn(process.execPath, [join(ROOT, 'tools/start.mjs')], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: String(port), DATABASE_URL: db.url, USE_PRIVATE_NATS: '1', LOG_LEVEL: 'warn', START_TIMEOUT: '120', NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  let child: ChildProcess | undefined;
   try {
-    const up = await new Promise<{ upMs: number; reportedHealthy: string }>((resolve_, reject) => {
-      const t = setTimeout(() => reject(new Error(`not up after 150 s: ${out.slice(-2000)}`)), 150_000);
-      child.stdout!.on('data', (d: Buffer) => {
-        out += d.toString();
-        if (/Carevault is up at/.test(out)) {
-          clearTimeout(t);
-          resolve_({ upMs: Math.round(performance.now() - t0), reportedHealthy: /healthy in ([^\n]+)/.exec(out)?.[1]?.trim() ?? '?' });
-        }
-      });
-      child.once('exit', (code) => {
-        clearTimeout(t);
-        reject(new Error(`npm start exited with ${code}: ${out.slice(-2000)}`));
-      });
-    });
+    const started = await startChild(join(ROOT, 'tools/start.mjs'), env, /healthy in ([^\n]+)[\s\S]*Carevault is up at/, { cwd: ROOT, timeoutMs: 150_000 });
+    child = started.child;
+    const upMs = Math.round(performance.now() - t0);
     const health = (await fetch(`http://127.0.0.1:${port}/health`)).status;
+    const exited = new Promise<void>((r) => child!.once('exit', () => r()));
     const stopAt = performance.now();
     child.kill('SIGINT');
     await Promise.race([exited, sleep(30_000)]);
-    return { ...up, health, stopMs: Math.round(performance.now() - stopAt) };
+    return { upMs, reportedHealthy: started.match?.[1]?.trim() ?? '?', health, stopMs: Math.round(performance.now() - stopAt) };
   } finally {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-      await exited;
-    }
+    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await db.drop();
   }
 }
@@ -634,11 +615,19 @@ async function rssOf(p: RunningPlatform): Promise<Record<string, number | null>>
   return out;
 }
 
-function startChild(file: string, env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; match: RegExpMatchArray | null }> {
+function startChild(
+  file: string,
+  env: Record<string, string>,
+  ready: RegExp,
+  { cwd, timeoutMs = 30_000 }: { cwd?: string; timeoutMs?: number } = {},
+): Promise<{ child: ChildProcess; match: RegExpMatchArray | null }> {
   return new Promise((resolve_, reject) => {
-    const child = spawn(process.execPath, [file], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [file], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    const t = setTimeout(() => reject(new Error(`${file} not ready after 30 s: ${out}`)), 30_000);
+    const t = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${file} not ready after ${timeoutMs / 1000} s: ${out.slice(-2000)}`));
+    }, timeoutMs);
     const onData = (d: Buffer) => {
       out += d.toString();
       const m = ready.exec(out);

@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '@carevault/contracts';
-import { createTestDatabase, type TestDatabase } from '@carevault/testing';
+import { type NatsServerHandle, createTestDatabase, startNatsServer, type TestDatabase } from '@carevault/testing';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -9,8 +9,8 @@ import { dataSourceOptions, inboxTableSql } from '@carevault/platform';
 import { ensureStream, startDurableConsumer } from '@carevault/platform';
 import { connectNats } from '@carevault/platform';
 
-// Runs on the machine's shared NATS (127.0.0.1:4222) with stream and subject names unique to this run.
-const NATS_URL = process.env.TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
+// Runs on a private nats-server (or TEST_NATS_URL): the machine's shared NATS may hold Carevault's own streams
+// (after an `npm start` against it), whose subjects a test stream must not overlap.
 const run = randomBytes(4).toString('hex').toUpperCase();
 const STREAM = { name: `CV_IT_${run}`, subjects: [`it${run}.evt.>`] };
 const DLQ = { name: `CV_IT_DLQ_${run}`, subjects: [`dead-letter.once-${run}`] };
@@ -31,11 +31,13 @@ async function until(check: () => boolean | Promise<boolean>, timeoutMs = 15_000
 
 describe('startDurableConsumer (real NATS JetStream, real PostgreSQL)', () => {
   let nc: NatsConnection;
+  let nats: NatsServerHandle | undefined;
   let db: TestDatabase;
   let ds: DataSource;
 
   beforeAll(async () => {
-    nc = await connectNats(NATS_URL, 'jetstream-it');
+    if (!process.env.TEST_NATS_URL) nats = await startNatsServer();
+    nc = await connectNats(process.env.TEST_NATS_URL ?? nats!.url, 'jetstream-it');
     const jsm = await jetstreamManager(nc);
     await ensureStream(jsm, STREAM);
     db = await createTestDatabase('cv_it_js');
@@ -51,6 +53,7 @@ describe('startDurableConsumer (real NATS JetStream, real PostgreSQL)', () => {
     await jsm.streams.delete(DLQ.name).catch(() => undefined);
     // The consumer helper writes dead letters under dead-letter.<durable>; remove what this run left there.
     await nc.close();
+    await nats?.dispose();
     await ds.destroy();
     await db.drop();
   });

@@ -39,25 +39,14 @@ export class OutboxWriter {
 
   async enqueue<T>(manager: EntityManager, ...events: NewEvent<T>[]): Promise<EventEnvelope<T>[]> {
     if (events.length === 0) return [];
-    const { sql, params, envelopes } = this.insertSql(events);
-    await manager.query(sql, params);
-    return envelopes;
-  }
-
-  /**
-   * The INSERT that `enqueue` runs, with placeholders numbered from `$firstParam`, for a caller that
-   * puts it into its own statement (a data-modifying CTE): one statement is one transaction, so the
-   * events commit exactly with the change, in one round trip instead of BEGIN/…/COMMIT.
-   */
-  insertSql<T>(events: NewEvent<T>[], firstParam = 1): { sql: string; params: unknown[]; envelopes: EventEnvelope<T>[] } {
     const envelopes = events.map(envelopeOf);
     const params: unknown[] = [];
     const values = envelopes.map((env, i) => {
       params.push(env.eventId, events[i]!.subject, JSON.stringify(env));
-      const n = firstParam + params.length;
-      return `($${n - 3}, $${n - 2}, $${n - 1}::jsonb)`;
+      return `($${params.length - 2}, $${params.length - 1}, $${params.length}::jsonb)`;
     });
-    return { sql: `INSERT INTO ${this.table} ("event_id", "subject", "envelope") VALUES ${values.join(', ')}`, params, envelopes };
+    await manager.query(`INSERT INTO ${this.table} ("event_id", "subject", "envelope") VALUES ${values.join(', ')}`, params);
+    return envelopes;
   }
 }
 
